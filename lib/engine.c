@@ -1,0 +1,724 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * engine.c: the loop that moves records from input to output through the
+ * bounded queue, and everything pipeflow(7) promises around it.
+ *
+ * One thread, one poll(2) per step.  Signals stay blocked except inside
+ * ppoll(2), so a handler never interrupts a half-done step and every wait
+ * wakes at once for them.  Descriptors are only waited on when something
+ * is wanted of them: the input while the queue has room, the output while
+ * records wait; so a stalled neighbour costs no CPU.  In --bytes mode,
+ * while the queue is empty, data goes from pipe to pipe by splice(2)
+ * without entering user memory.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pipeflow.h"
+#include "engine.h"
+#include "io.h"
+
+#define PIPE_GROW	(1 << 20)
+#define SPLICE_MAX	(1 << 20)
+#define TITLE_EVERY	(250 * PF_MSEC)
+
+struct pf_engine {
+	const struct pf_engine_conf *conf;
+	const struct pf_opts	*o;
+	const char		*tool;
+	struct pf_io		 in;
+	struct pf_io		 out;
+	struct pf_queue		*q;
+	struct pf_statem	*sm;
+	struct pf_status	*st;
+	struct pf_counters	 c;
+	int			 dlfd;
+	int			 r_newest;	/* drop reason slots */
+	int			 r_oldest;
+	int			 eof;		/* no more reading */
+	int			 splice;	/* splice may be tried */
+	int			 status_warned;
+	int			 exitcode;	/* after the queue drains */
+	uint64_t		 toolong;
+	uint64_t		 wait_since;	/* for --timeout */
+	uint64_t		 next_status;
+	uint64_t		 next_title;
+	sigset_t		 waitmask;	/* the mask inside ppoll */
+};
+
+static volatile sig_atomic_t	 sig_stop;	/* first stop signal */
+static volatile sig_atomic_t	 sig_stops;	/* how many */
+static volatile sig_atomic_t	 sig_info;
+
+static void	 engine_onsig(int);
+static void	 engine_signals(struct pf_engine *);
+static void	 engine_warn(struct pf_engine *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+static void	 engine_drop(void *, const struct iovec *, int, uint64_t,
+		     enum pf_drop);
+static double	 engine_pressure(struct pf_engine *);
+static void	 engine_tick(struct pf_engine *, uint64_t, int);
+static void	 engine_transition(struct pf_engine *, enum pf_state,
+		     double);
+static void	 engine_status(struct pf_engine *, uint64_t);
+static void	 engine_snapshot(struct pf_engine *, uint64_t);
+static void	 engine_statsline(struct pf_engine *, uint64_t, const char *);
+static void	 engine_counts(struct pf_engine *);
+static void	 engine_input_end(struct pf_engine *, uint64_t);
+static int	 engine_queue_result(struct pf_engine *, int);
+static int	 engine_read(struct pf_engine *, uint64_t);
+static int	 engine_write(struct pf_engine *, size_t, uint64_t);
+static int	 engine_splice(struct pf_engine *, uint64_t);
+static void	 engine_cleanup(struct pf_engine *);
+static void	 engine_raise(struct pf_engine *, int)
+		     __attribute__((noreturn));
+static void	 engine_epipe(struct pf_engine *) __attribute__((noreturn));
+static int	 engine_finish(struct pf_engine *, int);
+static int	 engine_loop(struct pf_engine *);
+
+static void
+engine_onsig(int sig)
+{
+	if (sig == SIGUSR1) {
+		sig_info = 1;
+		return;
+	}
+	if (sig_stops == 0)
+		sig_stop = sig;
+	sig_stops++;
+}
+
+static void
+engine_signals(struct pf_engine *e)
+{
+	struct sigaction	sa;
+	sigset_t		block;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = engine_onsig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+
+	/* Deliver them only while waiting in ppoll(). */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &e->waitmask);
+	sigdelset(&e->waitmask, SIGTERM);
+	sigdelset(&e->waitmask, SIGINT);
+	sigdelset(&e->waitmask, SIGUSR1);
+}
+
+static void
+engine_warn(struct pf_engine *e, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "%s: ", e->tool);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Records the queue dropped by policy: count them, keep them if asked. */
+static void
+engine_drop(void *arg, const struct iovec *iov, int iovcnt, uint64_t nrec,
+    enum pf_drop why)
+{
+	struct pf_engine	*e = arg;
+	int			 slot;
+
+	slot = (why == PF_DROP_NEWEST) ? e->r_newest : e->r_oldest;
+	if (slot >= 0)
+		e->c.dropped[slot] += nrec;
+	if (e->dlfd == -1)
+		return;
+	if (pf_io_writeall(e->dlfd, iov, iovcnt) == -1) {
+		/* The dropped records would be lost without trace. */
+		engine_warn(e, "dead-letter: %s: %s", e->conf->dead_letter,
+		    strerror(errno));
+		engine_counts(e);
+		engine_cleanup(e);
+		exit(1);
+	}
+}
+
+static double
+engine_pressure(struct pf_engine *e)
+{
+	const struct pf_policy	*p = &e->conf->policy;
+
+	if (p->pressure != NULL)
+		return (p->pressure(p->arg, e));
+	return (pf_queue_fill(e->q));
+}
+
+static void
+engine_transition(struct pf_engine *e, enum pf_state prev, double pressure)
+{
+	char		 envs[4][96];
+	char		*env[5];
+	enum pf_state	 now = pf_statem_state(e->sm);
+
+	if (e->o->verbose)
+		engine_warn(e, "%s -> %s (pressure %.0f%%)",
+		    pf_state_name(prev), pf_state_name(now), pressure * 100);
+	if (e->o->on_state == NULL)
+		return;
+	snprintf(envs[0], sizeof(envs[0]), "PIPEFLOW_STATE=%s",
+	    pf_state_name(now));
+	snprintf(envs[1], sizeof(envs[1]), "PIPEFLOW_PREV_STATE=%s",
+	    pf_state_name(prev));
+	snprintf(envs[2], sizeof(envs[2]), "PIPEFLOW_STAGE=%s",
+	    e->o->name != NULL ? e->o->name : e->tool);
+	snprintf(envs[3], sizeof(envs[3]), "PIPEFLOW_PRESSURE=%.3f",
+	    pressure);
+	env[0] = envs[0];
+	env[1] = envs[1];
+	env[2] = envs[2];
+	env[3] = envs[3];
+	env[4] = NULL;
+	if (pf_proc_spawn(e->o->on_state, env) == -1)
+		engine_warn(e, "--on-state: %s", strerror(errno));
+}
+
+/* Counters that describe the present, for status files and messages. */
+static void
+engine_snapshot(struct pf_engine *e, uint64_t now)
+{
+	e->c.buffer_bytes = pf_queue_bytes(e->q);
+	e->c.buffer_records = pf_queue_records(e->q);
+	e->c.buffer_capacity = pf_queue_capacity(e->q);
+	e->c.oldest_age = pf_queue_oldest_age(e->q, now);
+	e->c.state = pf_statem_state(e->sm);
+}
+
+static void
+engine_status(struct pf_engine *e, uint64_t now)
+{
+	if (e->st == NULL)
+		return;
+	engine_snapshot(e, now);
+	e->c.input_pipe_fill = pf_io_pipe_fill(&e->in);
+	e->c.output_pipe_fill = pf_io_pipe_fill(&e->out);
+	if (pf_status_write(e->st, &e->c) == -1 && !e->status_warned) {
+		/* Never fails the data path: warn once and go on. */
+		e->status_warned = 1;
+		if (!e->o->quiet)
+			engine_warn(e, "status file %s: %s",
+			    pf_status_path(e->st), strerror(errno));
+	}
+	e->next_status = now + e->o->status_interval;
+}
+
+/* Pressure, state, process title and status file, as time passes. */
+static void
+engine_tick(struct pf_engine *e, uint64_t now, int force)
+{
+	enum pf_state	prev = pf_statem_state(e->sm);
+	double		p;
+
+	p = engine_pressure(e);
+	e->c.pressure = p;
+	if (pf_statem_update(e->sm, p, now)) {
+		engine_transition(e, prev, p);
+		force = 1;
+	}
+	if (force || now >= e->next_title) {
+		pf_proc_title(pf_statem_state(e->sm), p);
+		e->next_title = now + TITLE_EVERY;
+	}
+	if (e->st != NULL && (force || now >= e->next_status))
+		engine_status(e, now);
+}
+
+static void
+engine_statsline(struct pf_engine *e, uint64_t now, const char *lead)
+{
+	char		bi[16], bo[16], rate[16], dur[16];
+	uint64_t	el = now - e->c.start_ns;
+	double		secs = (double)el / PF_NSEC;
+
+	engine_snapshot(e, now);
+	pf_format_size(bi, sizeof(bi), e->c.bytes_in);
+	pf_format_size(bo, sizeof(bo), e->c.bytes_out);
+	pf_format_size(rate, sizeof(rate),
+	    secs > 0 ? (uint64_t)(e->c.bytes_out / secs) : 0);
+	pf_format_duration(dur, sizeof(dur), el);
+	fprintf(stderr, "%s: %s%llu records in, %llu out, %llu dropped, "
+	    "%llu buffered; %s in, %s out in %s (%s/s); %s\n",
+	    e->tool, lead,
+	    (unsigned long long)e->c.records_in,
+	    (unsigned long long)e->c.records_out,
+	    (unsigned long long)pf_counters_dropped(&e->c),
+	    (unsigned long long)e->c.buffer_records,
+	    bi, bo, dur, rate, pf_state_name(e->c.state));
+}
+
+/* The one line of counts every non-zero exit prints. */
+static void
+engine_counts(struct pf_engine *e)
+{
+	if (e->o->quiet)
+		return;
+	fprintf(stderr, "%s: records received %llu, delivered %llu, "
+	    "dropped %llu, pending %llu\n", e->tool,
+	    (unsigned long long)e->c.records_in,
+	    (unsigned long long)e->c.records_out,
+	    (unsigned long long)pf_counters_dropped(&e->c),
+	    (unsigned long long)(e->c.records_in - e->c.records_out -
+	    pf_counters_dropped(&e->c)));
+}
+
+static void
+engine_cleanup(struct pf_engine *e)
+{
+	if (e->st != NULL) {
+		pf_status_close(e->st);
+		e->st = NULL;
+	}
+}
+
+static void
+engine_raise(struct pf_engine *e, int sig)
+{
+	sigset_t	set;
+
+	engine_cleanup(e);
+	fflush(stderr);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static void
+engine_epipe(struct pf_engine *e)
+{
+	char		sz[16];
+	uint64_t	n;
+
+	n = e->c.records_in - e->c.records_out - pf_counters_dropped(&e->c);
+	if (!e->o->quiet) {
+		pf_format_size(sz, sizeof(sz),
+		    pf_queue_bytes(e->q) + pf_queue_pending(e->q));
+		engine_warn(e, "%s: reader went away: %llu records (%s) "
+		    "not delivered", e->out.name, (unsigned long long)n, sz);
+		engine_counts(e);
+	}
+	engine_raise(e, SIGPIPE);
+}
+
+static int
+engine_queue_result(struct pf_engine *e, int r)
+{
+	char	sz[16];
+
+	switch (r) {
+	case PF_QUEUE_TOOLONG:
+		/* Deliver every earlier record, then exit 3. */
+		e->eof = 1;
+		e->toolong = pf_queue_toolong(e->q);
+		break;
+	case PF_QUEUE_FULL:
+		pf_format_size(sz, sizeof(sz), pf_queue_capacity(e->q));
+		engine_warn(e, "buffer full (%s, %llu records) and --on-full "
+		    "is fail", sz, (unsigned long long)pf_queue_records(e->q));
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+engine_input_end(struct pf_engine *e, uint64_t now)
+{
+	uint64_t	n;
+	int		r;
+
+	if (e->eof)
+		return;
+	e->eof = 1;
+	r = pf_queue_eof(e->q, now, &n);
+	e->c.records_in += n;
+	if (engine_queue_result(e, r) == -1)
+		e->exitcode = 1;
+}
+
+static int
+engine_read(struct pf_engine *e, uint64_t now)
+{
+	char		*p;
+	size_t		 len;
+	ssize_t		 n;
+	uint64_t	 recs;
+	int		 r;
+
+	if ((len = pf_queue_space(e->q, &p)) == 0)
+		return (0);
+	n = pf_io_read(&e->in, p, len);
+	if (n == -1) {
+		if (errno == EAGAIN)
+			return (0);
+		engine_warn(e, "read error: %s: %s", e->in.name,
+		    strerror(errno));
+		e->exitcode = 1;
+		engine_input_end(e, now);
+		return (0);
+	}
+	if (n == 0) {
+		engine_input_end(e, now);
+		return (0);
+	}
+	e->c.bytes_in += n;
+	r = pf_queue_input(e->q, n, now, &recs);
+	e->c.records_in += (e->o->framing == PF_FRAME_BYTES) ? 1 : recs;
+	if (engine_queue_result(e, r) == -1)
+		return (-1);
+	return (0);
+}
+
+static int
+engine_write(struct pf_engine *e, size_t allow, uint64_t now)
+{
+	struct iovec	iov[2];
+	size_t		len;
+	ssize_t		n;
+	uint64_t	recs;
+	int		i, cnt;
+
+	cnt = pf_queue_peek(e->q, iov, &len);
+	if (cnt == 0)
+		return (0);
+	if (len > allow) {
+		for (i = 0, len = 0; i < cnt; i++) {
+			if (len + iov[i].iov_len >= allow) {
+				iov[i].iov_len = allow - len;
+				cnt = i + 1;
+				break;
+			}
+			len += iov[i].iov_len;
+		}
+	}
+	if ((n = pf_io_writev(&e->out, iov, cnt)) == -1) {
+		if (errno == EAGAIN)
+			return (0);
+		if (errno == EPIPE)
+			engine_epipe(e);
+		engine_warn(e, "write error: %s: %s", e->out.name,
+		    strerror(errno));
+		return (-1);
+	}
+	recs = pf_queue_consume(e->q, n);
+	e->c.bytes_out += n;
+	e->c.records_out += (e->o->framing == PF_FRAME_BYTES) ? 1 : recs;
+	e->wait_since = 0;
+	if (pf_queue_waiting(e->q) &&
+	    engine_queue_result(e, pf_queue_admit(e->q, now)) == -1)
+		return (-1);
+	return (0);
+}
+
+/* Pipe to pipe with the queue empty: 1 on progress, 0 to read instead. */
+static int
+engine_splice(struct pf_engine *e, uint64_t now)
+{
+	ssize_t	n;
+
+	n = pf_io_splice(&e->in, &e->out, SPLICE_MAX);
+	if (n > 0) {
+		e->c.bytes_in += n;
+		e->c.bytes_out += n;
+		e->c.records_in++;
+		e->c.records_out++;
+		return (1);
+	}
+	if (n == 0) {
+		engine_input_end(e, now);
+		return (1);
+	}
+	if (errno == EPIPE)
+		engine_epipe(e);
+	if (errno != EAGAIN)
+		e->splice = 0;		/* EINVAL and the like: read/write */
+	return (0);
+}
+
+/* Exit protocol: close the output, report, remove the status file. */
+static int
+engine_finish(struct pf_engine *e, int code)
+{
+	char		 sz[16];
+	uint64_t	 now = pf_clock_now(), dropped;
+
+	if (pf_io_close(&e->out) == -1 && code == 0) {
+		engine_warn(e, "close: %s: %s", e->out.name, strerror(errno));
+		code = 1;
+	}
+	if (e->dlfd != -1 && close(e->dlfd) == -1 && code == 0) {
+		engine_warn(e, "close: %s: %s", e->conf->dead_letter,
+		    strerror(errno));
+		code = 1;
+	}
+	if (code == 0 && e->toolong) {
+		pf_format_size(sz, sizeof(sz), e->o->max_record);
+		engine_warn(e, "record %llu: longer than --max-record (%s)",
+		    (unsigned long long)e->toolong, sz);
+		code = 3;
+	}
+	dropped = pf_counters_dropped(&e->c);
+	if (dropped > 0 && !e->o->quiet)
+		engine_warn(e, "dropped %llu records (--on-full)%s%s",
+		    (unsigned long long)dropped,
+		    e->conf->dead_letter ? "; kept in " : "",
+		    e->conf->dead_letter ? e->conf->dead_letter : "");
+	if (code == 0 && dropped > 0 && e->o->fail_on_drop)
+		code = 4;
+	if (e->o->verbose)
+		engine_statsline(e, now, "done: ");
+	if (code != 0)
+		engine_counts(e);
+	engine_cleanup(e);
+	return (code);
+}
+
+static int
+engine_loop(struct pf_engine *e)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	struct pollfd		 pfd[2];
+	struct timespec		 ts, *tsp;
+	uint64_t		 now, wake, t, dl;
+	size_t			 allow;
+	char			*p;
+	int			 want_read, want_write, try_splice, n;
+	int			 in_ready, out_ready, out_gone;
+
+	for (;;) {
+		now = pf_clock_now();
+		if (sig_stops > 1)
+			engine_raise(e, sig_stop);
+		if (sig_stops == 1 && !e->eof)
+			engine_input_end(e, now);	/* drain, then raise */
+		if (sig_info) {
+			sig_info = 0;
+			engine_statsline(e, now, "");
+		}
+		if (e->o->on_state != NULL)
+			pf_proc_reap();
+		engine_tick(e, now, 0);
+
+		if (e->eof && pf_queue_bytes(e->q) == 0 &&
+		    !pf_queue_waiting(e->q))
+			break;
+
+		wake = 0;
+		allow = 0;
+		if (pf_queue_bytes(e->q) > 0) {
+			allow = SIZE_MAX;
+			if (pol->out_allow != NULL)
+				allow = pol->out_allow(pol->arg, e, now, &wake);
+		}
+		want_write = allow > 0;
+		want_read = !e->eof && pf_queue_space(e->q, &p) > 0;
+		try_splice = e->splice && want_read &&
+		    pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0 &&
+		    pol->out_allow == NULL;
+
+		/* The watchdog counts only time spent wanting to write. */
+		if (e->conf->timeout && want_write) {
+			if (e->wait_since == 0)
+				e->wait_since = now;
+			else if (now - e->wait_since >= e->conf->timeout) {
+				char d[16];
+
+				pf_format_duration(d, sizeof(d),
+				    e->conf->timeout);
+				engine_warn(e, "--timeout: downstream accepted "
+				    "nothing for %s", d);
+				return (124);
+			}
+		} else if (!want_write)
+			e->wait_since = 0;
+
+		/* Wait for what is wanted, and for the nearest deadline. */
+		in_ready = want_read && !pf_io_pollable(&e->in);
+		out_ready = want_write && !pf_io_pollable(&e->out);
+		pfd[0].fd = (want_read && !in_ready) ? e->in.fd : -1;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = pf_io_pollable(&e->out) ? e->out.fd : -1;
+		pfd[1].events = (want_write && !out_ready) ? POLLOUT : 0;
+		pfd[1].revents = 0;
+		dl = wake;
+		if (e->st != NULL && (dl == 0 || e->next_status < dl))
+			dl = e->next_status;
+		t = pf_statem_deadline(e->sm);
+		if (t != 0 && (dl == 0 || t < dl))
+			dl = t;
+		if (e->conf->timeout && e->wait_since) {
+			t = e->wait_since + e->conf->timeout;
+			if (dl == 0 || t < dl)
+				dl = t;
+		}
+		tsp = NULL;
+		if (in_ready || out_ready)
+			dl = now;
+		if (dl != 0) {
+			t = dl > now ? dl - now : 0;
+			ts.tv_sec = t / PF_NSEC;
+			ts.tv_nsec = t % PF_NSEC;
+			tsp = &ts;
+		}
+		n = ppoll(pfd, 2, tsp, &e->waitmask);
+		t = pf_clock_now() - now;
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			engine_warn(e, "poll: %s", strerror(errno));
+			return (1);
+		}
+		in_ready |= (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+		out_ready |= (pfd[1].revents & POLLOUT) != 0;
+		out_gone = (pfd[1].revents & (POLLERR | POLLHUP)) != 0;
+		if (t > 1000 && !in_ready && !out_ready) {
+			if (want_write)
+				e->c.output_wait_ns += t;
+			else if (want_read)
+				e->c.input_wait_ns += t;
+		}
+		if (out_gone && e->out.kind == PF_IO_PIPE)
+			engine_epipe(e);
+
+		now = pf_clock_now();
+		if (in_ready && try_splice && engine_splice(e, now))
+			continue;
+		if (out_ready && want_write &&
+		    engine_write(e, allow, now) == -1)
+			return (1);
+		if (in_ready && engine_read(e, now) == -1)
+			return (1);
+	}
+	if (e->exitcode)
+		return (e->exitcode);
+	return (0);
+}
+
+int
+pf_engine_run(const struct pf_engine_conf *conf)
+{
+	struct pf_engine	 e;
+	const char		*errstr, *name;
+	char			 defname[64];
+	int			 code, sig;
+
+	memset(&e, 0, sizeof(e));
+	e.conf = conf;
+	e.o = &conf->opts;
+	e.tool = conf->tool;
+	e.dlfd = -1;
+	e.in.fd = e.out.fd = -1;
+	e.c.start_ns = pf_clock_now();
+	e.r_newest = pf_counters_reason(&e.c, "newest");
+	e.r_oldest = pf_counters_reason(&e.c, "oldest");
+	e.c.input_pipe_fill = e.c.output_pipe_fill = -1;
+
+	engine_signals(&e);
+
+	if (pf_io_open_out(&e.out, e.o->output) == -1) {
+		engine_warn(&e, "%s: %s", e.o->output, strerror(errno));
+		return (1);
+	}
+	if (pf_io_open_in(&e.in, conf->input) == -1) {
+		engine_warn(&e, "%s: %s", conf->input, strerror(errno));
+		return (1);
+	}
+	if (conf->dead_letter != NULL && (e.dlfd = open(conf->dead_letter,
+	    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
+		engine_warn(&e, "--dead-letter: %s: %s", conf->dead_letter,
+		    strerror(errno));
+		return (1);
+	}
+	pf_io_pipe_grow(&e.in, PIPE_GROW);
+	pf_io_pipe_grow(&e.out, PIPE_GROW);
+	e.splice = conf->queue.framing == PF_FRAME_BYTES &&
+	    pf_io_can_splice(&e.in, &e.out);
+
+	if ((e.q = pf_queue_new(&conf->queue, engine_drop, &e)) == NULL) {
+		engine_warn(&e, "buffer: %s", strerror(errno));
+		return (1);
+	}
+	e.c.buffer_capacity = pf_queue_capacity(e.q);
+	if ((e.sm = pf_statem_new(e.o->constrained, e.o->saturated,
+	    e.o->settle)) == NULL) {
+		engine_warn(&e, "%s", strerror(errno));
+		return (1);
+	}
+
+	name = e.o->name;
+	if (name == NULL && getenv("PIPEFLOW_STATUS_DIR") != NULL) {
+		snprintf(defname, sizeof(defname), "%s-%ld", e.tool,
+		    (long)getpid());
+		name = defname;
+	}
+	if (name != NULL) {
+		e.st = pf_status_open(NULL, name, e.tool, &errstr);
+		if (e.st == NULL && !e.o->quiet)
+			engine_warn(&e, "status file not written: %s", errstr);
+		if (e.st != NULL && conf->policy.metrics != NULL)
+			pf_status_set_extra(e.st, conf->policy.metrics,
+			    conf->policy.arg);
+	}
+	engine_tick(&e, pf_clock_now(), 1);
+
+	code = engine_loop(&e);
+	if (code == 124 || code == 1) {
+		engine_counts(&e);
+		engine_cleanup(&e);
+		pf_queue_free(e.q);
+		pf_statem_free(e.sm);
+		return (code);
+	}
+	code = engine_finish(&e, code);
+	pf_queue_free(e.q);
+	pf_statem_free(e.sm);
+	if ((sig = sig_stop) != 0 && code == 0)
+		engine_raise(&e, sig);
+	return (code);
+}
+
+struct pf_queue *
+pf_engine_queue(struct pf_engine *e)
+{
+	return (e->q);
+}
+
+int
+pf_engine_input_done(const struct pf_engine *e)
+{
+	return (e->eof);
+}
+
+const struct pf_counters *
+pf_engine_counters(const struct pf_engine *e)
+{
+	return (&e->c);
+}

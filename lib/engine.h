@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * engine.h: the event loop every buffering stage runs (lib/engine.c).
+ *
+ * The engine owns the input and output, the record queue, the clock, the
+ * saturation state, the status file, signals and the exit protocol of
+ * pipeflow(7).  A tool configures it and plugs its policy in through
+ * struct pf_policy: what may leave now, how pressure is measured, which
+ * metrics it adds.  Overflow policies (block, drop) are the queue's.
+ */
+#ifndef PF_ENGINE_H
+#define PF_ENGINE_H
+
+#include "pipeflow.h"
+#include "opts.h"
+#include "queue.h"
+
+struct pf_engine;
+
+struct pf_policy {
+	/*
+	 * How many bytes may be written now (SIZE_MAX: no limit).  When it
+	 * returns 0 it may set *wake to the monotonic time to ask again.
+	 * NULL: always everything.
+	 */
+	size_t		 (*out_allow)(void *, struct pf_engine *, uint64_t,
+			     uint64_t *);
+	/* Pressure 0..1; NULL: the queue's fill. */
+	double		 (*pressure)(void *, struct pf_engine *);
+	/* Extra status file metrics; NULL: none. */
+	pf_status_extra_fn *metrics;
+	void		*arg;
+};
+
+struct pf_engine_conf {
+	const char		*tool;		/* "bqueue" */
+	const char		*input;		/* FILE operand, NULL: stdin */
+	struct pf_opts		 opts;		/* the shared options */
+	struct pf_queue_limits	 queue;
+	uint64_t		 timeout;	/* --timeout, 0: none */
+	const char		*dead_letter;	/* --dead-letter FILE */
+	struct pf_policy	 policy;
+};
+
+/*
+ * Run the stage to the end and return its exit status (0, 1, 3, 4, 124).
+ * Does not return after a fatal signal or EPIPE: the signal is re-raised
+ * so that the shell sees 128+N.  Prints diagnostics on stderr as
+ * pipeflow(7) describes, prefixed with the tool name.
+ */
+int		 pf_engine_run(const struct pf_engine_conf *);
+
+/* For policies: the queue, whether input has ended, the counters. */
+struct pf_queue	*pf_engine_queue(struct pf_engine *);
+int		 pf_engine_input_done(const struct pf_engine *);
+const struct pf_counters *pf_engine_counters(const struct pf_engine *);
+
+#endif /* PF_ENGINE_H */

@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * queue.c: the bounded record queue shared by the buffering tools.
+ *
+ * Bytes live in one ring and are addressed by absolute stream offsets
+ * (uint64_t, never wrapping in practice), so that the three regions are
+ * plain intervals:
+ *
+ *	[out, adm)	admitted records, written to the output from out
+ *	[adm, cend)	whole records read but not admitted yet (block policy)
+ *	[cend, in)	a partial record whose terminator has not arrived
+ *
+ * The ring is mapped with MAP_NORESERVE so that a large -m costs nothing
+ * until data arrives.  Reads land in the ring and writes leave from it;
+ * the only copies are those a drop forces (closing the gap a dropped record
+ * leaves behind), never the common path.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeflow.h"
+#include "queue.h"
+
+#define MARKS		64		/* arrival-time marks for ages */
+#define MARK_COALESCE	(10 * PF_MSEC)
+
+struct mark {
+	uint64_t	 end;		/* stream offset the mark covers to */
+	uint64_t	 t;		/* arrival time */
+};
+
+struct pf_queue {
+	struct pf_queue_limits	 lim;
+	pf_queue_drop_fn	*drop;
+	void			*drop_arg;
+	char			*buf;
+	size_t			 size;
+	int			 term;
+
+	uint64_t		 out;
+	uint64_t		 adm;
+	uint64_t		 cend;
+	uint64_t		 in;
+	uint64_t		 nrec;		/* admitted records */
+	uint64_t		 ncomplete;	/* whole records in [adm, cend) */
+	uint64_t		 recno;		/* records admitted or dropped */
+	uint64_t		 toolong;	/* record number, 0 if none */
+	int			 eof;		/* input ended */
+	int			 midrec;	/* head record partly written */
+
+	struct mark		 marks[MARKS];
+	unsigned		 mfirst;
+	unsigned		 mcount;
+};
+
+static void	 ring_iov(const struct pf_queue *, uint64_t, uint64_t,
+		     struct iovec *, int *);
+static uint64_t	 ring_next(const struct pf_queue *, uint64_t, uint64_t);
+static uint64_t	 ring_count(const struct pf_queue *, uint64_t, uint64_t);
+static void	 ring_move(struct pf_queue *, uint64_t, uint64_t, uint64_t);
+static void	 queue_scan(struct pf_queue *, uint64_t, size_t);
+static void	 queue_drop(struct pf_queue *, uint64_t, uint64_t, uint64_t,
+		     enum pf_drop);
+static int	 queue_fits(const struct pf_queue *, uint64_t, uint64_t);
+static void	 queue_mark(struct pf_queue *, uint64_t);
+static void	 queue_unmark(struct pf_queue *);
+
+struct pf_queue *
+pf_queue_new(const struct pf_queue_limits *lim, pf_queue_drop_fn *drop,
+    void *arg)
+{
+	struct pf_queue	*q;
+	uint64_t	 size, rec;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return (NULL);
+	q->lim = *lim;
+	q->drop = drop;
+	q->drop_arg = arg;
+	q->term = (lim->framing == PF_FRAME_NUL) ? '\0' : '\n';
+	if (q->lim.read_size == 0)
+		q->lim.read_size = 1 << 20;
+	if (q->lim.max_bytes == 0)
+		q->lim.max_bytes = 1;
+
+	/*
+	 * Under block the ring holds at most the bound, or one record longer
+	 * than it.  The other policies keep reading while full, so they need
+	 * room for a partial record and one more read besides.
+	 */
+	if (lim->framing == PF_FRAME_BYTES) {
+		if (q->lim.read_size > q->lim.max_bytes)
+			q->lim.read_size = q->lim.max_bytes;
+		rec = 0;
+	} else
+		rec = q->lim.max_record + 1;
+	size = q->lim.max_bytes > rec ? q->lim.max_bytes : rec;
+	if (lim->overflow != PF_FULL_BLOCK)
+		size += 2 * rec + q->lim.read_size;
+	if (size < 4096)
+		size = 4096;
+	if (size > SIZE_MAX / 2) {
+		free(q);
+		errno = ENOMEM;
+		return (NULL);
+	}
+	q->size = size;
+	q->buf = mmap(NULL, q->size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (q->buf == MAP_FAILED) {
+		free(q);
+		return (NULL);
+	}
+	return (q);
+}
+
+void
+pf_queue_free(struct pf_queue *q)
+{
+	if (q == NULL)
+		return;
+	munmap(q->buf, q->size);
+	free(q);
+}
+
+/* The one or two pieces of the ring holding [pos, pos + len). */
+static void
+ring_iov(const struct pf_queue *q, uint64_t pos, uint64_t len,
+    struct iovec *iov, int *n)
+{
+	size_t	off = pos % q->size, first;
+
+	*n = 0;
+	if (len == 0)
+		return;
+	first = q->size - off;
+	if (first > len)
+		first = len;
+	iov[0].iov_base = q->buf + off;
+	iov[0].iov_len = first;
+	*n = 1;
+	if (first < len) {
+		iov[1].iov_base = q->buf;
+		iov[1].iov_len = len - first;
+		*n = 2;
+	}
+}
+
+/* Offset of the first terminator in [pos, end), or end if none. */
+static uint64_t
+ring_next(const struct pf_queue *q, uint64_t pos, uint64_t end)
+{
+	struct iovec	 iov[2];
+	const char	*p;
+	uint64_t	 base = pos;
+	int		 i, n;
+
+	ring_iov(q, pos, end - pos, iov, &n);
+	for (i = 0; i < n; i++) {
+		p = memchr(iov[i].iov_base, q->term, iov[i].iov_len);
+		if (p != NULL)
+			return (base + (p - (char *)iov[i].iov_base));
+		base += iov[i].iov_len;
+	}
+	return (end);
+}
+
+static uint64_t
+ring_count(const struct pf_queue *q, uint64_t pos, uint64_t len)
+{
+	struct iovec	iov[2];
+	uint64_t	c = 0;
+	int		i, n;
+
+	ring_iov(q, pos, len, iov, &n);
+	for (i = 0; i < n; i++)
+		c += pf_frame_count(q->lim.framing, iov[i].iov_base,
+		    iov[i].iov_len);
+	return (c);
+}
+
+/*
+ * Move len bytes from stream offset src to dst within the ring.  Pieces
+ * are copied in the order that never overwrites bytes not yet moved:
+ * forwards when moving towards older offsets, backwards otherwise.
+ */
+static void
+ring_move(struct pf_queue *q, uint64_t dst, uint64_t src, uint64_t len)
+{
+	size_t	do_, so, n;
+
+	if (dst == src || len == 0)
+		return;
+	if (dst < src) {
+		while (len > 0) {
+			do_ = dst % q->size;
+			so = src % q->size;
+			n = len;
+			if (n > q->size - do_)
+				n = q->size - do_;
+			if (n > q->size - so)
+				n = q->size - so;
+			memmove(q->buf + do_, q->buf + so, n);
+			dst += n;
+			src += n;
+			len -= n;
+		}
+		return;
+	}
+	while (len > 0) {
+		/* Copy the last piece first: the end of each interval. */
+		do_ = (dst + len - 1) % q->size + 1;
+		so = (src + len - 1) % q->size + 1;
+		n = len;
+		if (n > do_)
+			n = do_;
+		if (n > so)
+			n = so;
+		memmove(q->buf + do_ - n, q->buf + so - n, n);
+		len -= n;
+	}
+}
+
+size_t
+pf_queue_space(struct pf_queue *q, char **p)
+{
+	uint64_t	used = q->in - q->out, limit, cap, rec;
+	size_t		off, n;
+
+	if (q->toolong || q->ncomplete > 0)
+		return (0);
+	if (q->lim.overflow == PF_FULL_BLOCK) {
+		if (q->adm > q->out)
+			cap = q->lim.max_bytes;
+		else {
+			/* Empty: room for one record longer than -m. */
+			rec = q->lim.framing == PF_FRAME_BYTES ? 0 :
+			    q->lim.max_record + 1;
+			cap = q->lim.max_bytes > rec ? q->lim.max_bytes : rec;
+		}
+		limit = cap > used ? cap - used : 0;
+	} else
+		limit = q->size - used;
+	if (limit > q->size - used)
+		limit = q->size - used;
+	off = q->in % q->size;
+	n = q->size - off;
+	if (n > limit)
+		n = limit;
+	if (n > q->lim.read_size)
+		n = q->lim.read_size;
+	*p = q->buf + off;
+	return (n);
+}
+
+/*
+ * Frame len new bytes at stream offset pos (contiguous in the ring).
+ * Interior records are shorter than the read, so when the read is no
+ * longer than --max-record only the first and last records need checking
+ * and the rest is a count and a memrchr.
+ */
+static void
+queue_scan(struct pf_queue *q, uint64_t pos, size_t len)
+{
+	const char	*p = q->buf + pos % q->size, *t;
+	uint64_t	 end = pos + len, at, c;
+
+	if (q->lim.framing == PF_FRAME_BYTES) {
+		q->ncomplete++;
+		q->cend = end;
+		return;
+	}
+	if (len <= q->lim.max_record) {
+		t = memchr(p, q->term, len);
+		if (t != NULL) {
+			at = pos + (t - p);
+			if (at - q->cend > q->lim.max_record)
+				goto toolong;
+			c = pf_frame_count(q->lim.framing, p, len);
+			t = memrchr(p, q->term, len);
+			q->ncomplete += c;
+			q->cend = pos + (t - p) + 1;
+		}
+	} else {
+		for (;;) {
+			at = ring_next(q, pos, end);
+			if (at == end)
+				break;
+			if (at - q->cend > q->lim.max_record)
+				goto toolong;
+			q->ncomplete++;
+			q->cend = pos = at + 1;
+		}
+	}
+	if (end - q->cend <= q->lim.max_record)
+		return;
+toolong:
+	q->toolong = q->recno + q->ncomplete + 1;
+	q->in = q->cend;
+}
+
+static int
+queue_fits(const struct pf_queue *q, uint64_t bytes, uint64_t recs)
+{
+	if (q->adm == q->out && recs <= 1)
+		return (1);		/* one record always fits when empty */
+	if ((q->adm - q->out) + bytes > q->lim.max_bytes)
+		return (0);
+	if (q->lim.max_records && q->nrec + recs > q->lim.max_records)
+		return (0);
+	return (1);
+}
+
+static void
+queue_drop(struct pf_queue *q, uint64_t pos, uint64_t len, uint64_t nrec,
+    enum pf_drop why)
+{
+	struct iovec	iov[2];
+	int		n;
+
+	if (len == 0)
+		return;
+	ring_iov(q, pos, len, iov, &n);
+	if (q->drop != NULL)
+		q->drop(q->drop_arg, iov, n, nrec, why);
+}
+
+int
+pf_queue_admit(struct pf_queue *q, uint64_t now)
+{
+	uint64_t	rs, re, wr, ds, dn, k, total, recs, skip, start;
+	uint64_t	bytes = q->cend - q->adm, partial;
+	int		bytesmode = q->lim.framing == PF_FRAME_BYTES;
+
+	if (q->ncomplete == 0)
+		return (PF_QUEUE_OK);
+	if (queue_fits(q, bytes, q->ncomplete)) {
+		q->adm = q->cend;
+		if (!bytesmode)
+			q->nrec += q->ncomplete;
+		q->recno += q->ncomplete;
+		q->ncomplete = 0;
+		goto done;
+	}
+
+	switch (q->lim.overflow) {
+	case PF_FULL_BLOCK:
+	case PF_FULL_FAIL:
+		/* Admit the longest prefix that fits; the rest waits. */
+		for (rs = q->adm; q->ncomplete > 0; rs = re) {
+			re = bytesmode ? q->cend : ring_next(q, rs, q->cend) + 1;
+			if (!queue_fits(q, re - rs, 1))
+				break;
+			q->adm = re;
+			q->nrec += !bytesmode;
+			q->recno++;
+			q->ncomplete--;
+		}
+		if (q->ncomplete > 0 && q->lim.overflow == PF_FULL_FAIL) {
+			queue_mark(q, now);
+			return (PF_QUEUE_FULL);
+		}
+		break;
+	case PF_FULL_DROP_NEWEST:
+		/*
+		 * Keep each arriving record that fits, drop the others, and
+		 * close the gaps by moving kept records down.  Consecutive
+		 * drops are reported as one run.
+		 */
+		wr = q->adm;
+		ds = dn = 0;
+		for (rs = q->adm; q->ncomplete > 0; rs = re) {
+			re = bytesmode ? q->cend : ring_next(q, rs, q->cend) + 1;
+			q->ncomplete--;
+			q->recno++;
+			if (!queue_fits(q, re - rs, 1)) {
+				if (dn == 0)
+					ds = rs;
+				dn++;
+				continue;
+			}
+			if (dn > 0) {
+				queue_drop(q, ds, rs - ds, dn, PF_DROP_NEWEST);
+				dn = 0;
+			}
+			ring_move(q, wr, rs, re - rs);
+			wr += re - rs;
+			q->adm = wr;
+			q->nrec += !bytesmode;
+		}
+		if (dn > 0)
+			queue_drop(q, ds, q->cend - ds, dn, PF_DROP_NEWEST);
+		partial = q->in - q->cend;
+		ring_move(q, wr, q->cend, partial);
+		q->cend = wr;
+		q->in = wr + partial;
+		break;
+	case PF_FULL_DROP_OLDEST:
+		/*
+		 * Admitted and arriving records form one FIFO: drop from its
+		 * head until the rest fits.  A head record already partly
+		 * written cannot be dropped; it is moved up over the gap.
+		 */
+		skip = 0;
+		if (q->midrec && q->adm > q->out)
+			skip = ring_next(q, q->out, q->adm) + 1 - q->out;
+		start = q->out + skip;
+		total = q->cend - q->out;
+		recs = q->nrec + q->ncomplete;
+		k = 0;
+		if (bytesmode) {
+			/* No records: drop just the excess bytes. */
+			rs = start + (total - q->lim.max_bytes);
+			if (rs > q->adm)
+				rs = q->adm;
+			k = 1;
+		} else for (rs = start; rs < q->cend; rs = re) {
+			if (total <= q->lim.max_bytes &&
+			    (q->lim.max_records == 0 ||
+			    recs <= q->lim.max_records))
+				break;
+			re = ring_next(q, rs, q->cend) + 1;
+			if (re == q->cend)
+				break;		/* keep the newest record */
+			total -= re - rs;
+			recs--;
+			k++;
+		}
+		queue_drop(q, start, rs - start, k, PF_DROP_OLDEST);
+		if (skip > 0)
+			ring_move(q, rs - skip, q->out, skip);
+		q->out = rs - skip;
+		q->adm = q->cend;
+		q->recno += q->ncomplete;
+		q->nrec = bytesmode ? 0 : recs;
+		q->ncomplete = 0;
+		queue_unmark(q);
+		break;
+	}
+done:
+	queue_mark(q, now);
+	return (PF_QUEUE_OK);
+}
+
+int
+pf_queue_input(struct pf_queue *q, size_t n, uint64_t now, uint64_t *nrec)
+{
+	uint64_t	before = q->recno + q->ncomplete;
+
+	queue_scan(q, q->in, n);
+	if (!q->toolong)
+		q->in += n;
+	*nrec = q->recno + q->ncomplete - before;
+	if (pf_queue_admit(q, now) == PF_QUEUE_FULL)
+		return (PF_QUEUE_FULL);
+	return (q->toolong ? PF_QUEUE_TOOLONG : PF_QUEUE_OK);
+}
+
+int
+pf_queue_eof(struct pf_queue *q, uint64_t now, uint64_t *nrec)
+{
+	int	r;
+
+	*nrec = 0;
+	if (q->toolong)
+		return (PF_QUEUE_TOOLONG);
+	q->eof = 1;
+	if (q->in > q->cend && q->lim.framing != PF_FRAME_BYTES) {
+		q->ncomplete++;
+		q->cend = q->in;
+		*nrec = 1;
+	}
+	r = pf_queue_admit(q, now);
+	return (r);
+}
+
+int
+pf_queue_peek(struct pf_queue *q, struct iovec iov[2], size_t *len)
+{
+	int	n;
+
+	*len = q->adm - q->out;
+	ring_iov(q, q->out, q->adm - q->out, iov, &n);
+	return (n);
+}
+
+uint64_t
+pf_queue_consume(struct pf_queue *q, size_t n)
+{
+	uint64_t	c = 0;
+
+	if (n == 0)
+		return (0);
+	if (q->lim.framing != PF_FRAME_BYTES) {
+		c = ring_count(q, q->out, n);
+		q->midrec = q->buf[(q->out + n - 1) % q->size] != q->term;
+		/* After EOF the only unterminated record is the last one. */
+		if (q->eof && q->midrec && q->out + n == q->in &&
+		    q->adm == q->in) {
+			c++;
+			q->midrec = 0;
+		}
+		q->nrec -= c;
+	}
+	q->out += n;
+	queue_unmark(q);
+	if (q->out == q->in) {
+		/* Empty: start over at the ring's base, for long reads. */
+		q->out = q->adm = q->cend = q->in = 0;
+		q->midrec = 0;
+	}
+	return (c);
+}
+
+static void
+queue_mark(struct pf_queue *q, uint64_t now)
+{
+	struct mark	*m;
+
+	if (q->mcount > 0) {
+		m = &q->marks[(q->mfirst + q->mcount - 1) % MARKS];
+		if (m->end >= q->adm)
+			return;
+		if (now - m->t < MARK_COALESCE || q->mcount == MARKS) {
+			m->end = q->adm;
+			return;
+		}
+	}
+	m = &q->marks[(q->mfirst + q->mcount) % MARKS];
+	m->end = q->adm;
+	m->t = now;
+	q->mcount++;
+}
+
+static void
+queue_unmark(struct pf_queue *q)
+{
+	while (q->mcount > 0 && q->marks[q->mfirst].end <= q->out) {
+		q->mfirst = (q->mfirst + 1) % MARKS;
+		q->mcount--;
+	}
+	if (q->mcount == 0)
+		q->mfirst = 0;
+}
+
+uint64_t
+pf_queue_bytes(const struct pf_queue *q)
+{
+	return (q->adm - q->out);
+}
+
+uint64_t
+pf_queue_records(const struct pf_queue *q)
+{
+	return (q->nrec);
+}
+
+uint64_t
+pf_queue_pending(const struct pf_queue *q)
+{
+	return (q->in - q->adm);
+}
+
+int
+pf_queue_waiting(const struct pf_queue *q)
+{
+	return (q->ncomplete > 0);
+}
+
+double
+pf_queue_fill(const struct pf_queue *q)
+{
+	double	f, r;
+
+	f = (double)(q->adm - q->out) / (double)q->lim.max_bytes;
+	if (q->lim.max_records) {
+		r = (double)q->nrec / (double)q->lim.max_records;
+		if (r > f)
+			f = r;
+	}
+	return (f);
+}
+
+double
+pf_queue_oldest_age(const struct pf_queue *q, uint64_t now)
+{
+	if (q->adm == q->out || q->mcount == 0)
+		return (0);
+	return ((double)(now - q->marks[q->mfirst].t) / PF_NSEC);
+}
+
+uint64_t
+pf_queue_toolong(const struct pf_queue *q)
+{
+	return (q->toolong);
+}
+
+uint64_t
+pf_queue_capacity(const struct pf_queue *q)
+{
+	return (q->lim.max_bytes);
+}

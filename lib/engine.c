@@ -177,7 +177,7 @@ engine_transition(struct pf_engine *e, enum pf_state prev, double pressure)
 	enum pf_state	 now = pf_statem_state(e->sm);
 
 	if (e->o->verbose)
-		engine_warn(e, "%s -> %s (pressure %.0f%%)",
+		engine_warn(e, "%s -> %s (pressure %.1f%%)",
 		    pf_state_name(prev), pf_state_name(now), pressure * 100);
 	if (e->o->on_state == NULL)
 		return;

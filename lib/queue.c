@@ -63,6 +63,7 @@ static void	 ring_iov(const struct pf_queue *, uint64_t, uint64_t,
 static uint64_t	 ring_next(const struct pf_queue *, uint64_t, uint64_t);
 static uint64_t	 ring_count(const struct pf_queue *, uint64_t, uint64_t);
 static void	 ring_move(struct pf_queue *, uint64_t, uint64_t, uint64_t);
+static uint64_t	 queue_recend(const struct pf_queue *, uint64_t);
 static void	 queue_scan(struct pf_queue *, uint64_t, size_t);
 static void	 queue_drop(struct pf_queue *, uint64_t, uint64_t, uint64_t,
 		     enum pf_drop);
@@ -304,6 +305,22 @@ toolong:
 	q->in = q->cend;
 }
 
+/*
+ * End of the whole record starting at pos in [pos, cend): past its
+ * terminator, or cend for the unterminated last record after EOF and for
+ * a chunk in bytes mode.
+ */
+static uint64_t
+queue_recend(const struct pf_queue *q, uint64_t pos)
+{
+	uint64_t	t;
+
+	if (q->lim.framing == PF_FRAME_BYTES)
+		return (q->cend);
+	t = ring_next(q, pos, q->cend);
+	return (t == q->cend ? t : t + 1);
+}
+
 static int
 queue_fits(const struct pf_queue *q, uint64_t bytes, uint64_t recs)
 {
@@ -353,7 +370,7 @@ pf_queue_admit(struct pf_queue *q, uint64_t now)
 	case PF_FULL_FAIL:
 		/* Admit the longest prefix that fits; the rest waits. */
 		for (rs = q->adm; q->ncomplete > 0; rs = re) {
-			re = bytesmode ? q->cend : ring_next(q, rs, q->cend) + 1;
+			re = queue_recend(q, rs);
 			if (!queue_fits(q, re - rs, 1))
 				break;
 			q->adm = re;
@@ -375,7 +392,7 @@ pf_queue_admit(struct pf_queue *q, uint64_t now)
 		wr = q->adm;
 		ds = dn = 0;
 		for (rs = q->adm; q->ncomplete > 0; rs = re) {
-			re = bytesmode ? q->cend : ring_next(q, rs, q->cend) + 1;
+			re = queue_recend(q, rs);
 			q->ncomplete--;
 			q->recno++;
 			if (!queue_fits(q, re - rs, 1)) {
@@ -407,8 +424,10 @@ pf_queue_admit(struct pf_queue *q, uint64_t now)
 		 * written cannot be dropped; it is moved up over the gap.
 		 */
 		skip = 0;
-		if (q->midrec && q->adm > q->out)
-			skip = ring_next(q, q->out, q->adm) + 1 - q->out;
+		if (q->midrec && q->adm > q->out) {
+			skip = ring_next(q, q->out, q->adm);
+			skip = (skip == q->adm ? skip : skip + 1) - q->out;
+		}
 		start = q->out + skip;
 		total = q->cend - q->out;
 		recs = q->nrec + q->ncomplete;
@@ -424,7 +443,7 @@ pf_queue_admit(struct pf_queue *q, uint64_t now)
 			    (q->lim.max_records == 0 ||
 			    recs <= q->lim.max_records))
 				break;
-			re = ring_next(q, rs, q->cend) + 1;
+			re = queue_recend(q, rs);
 			if (re == q->cend)
 				break;		/* keep the newest record */
 			total -= re - rs;

@@ -6,3 +6,7 @@ export LC_ALL
 unset PIPEFLOW_STATUS_DIR NO_COLOR
 PATH="$top_builddir:$top_builddir/tests/lib:$PATH"
 export PATH
+# make check-valgrind: the tools run under valgrind through wrappers.
+if [ -n "${PF_VALGRIND:-}" ]; then
+	PATH="$top_builddir/tests/valgrind:$PATH"
+fi

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * queue.c: a libFuzzer target for lib/queue.c and lib/frame.c.  The first
+ * bytes choose framing, policy and limits; the rest is a program of reads
+ * (bytes copied into the space the queue offers) and writes (bytes taken
+ * from the head).  Whatever the program, no byte may be invented or lost:
+ * written + dropped + held = read, and under block, written is a prefix
+ * of read in order.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeflow.h"
+#include "queue.h"
+
+int		 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+static void	 fz_drop(void *, const struct iovec *, int, uint64_t,
+		     enum pf_drop);
+
+static uint64_t	 fz_dropped;
+
+static void
+fz_drop(void *arg, const struct iovec *iov, int n, uint64_t nrec,
+    enum pf_drop why)
+{
+	int	i;
+
+	(void)arg;
+	(void)nrec;
+	(void)why;
+	for (i = 0; i < n; i++)
+		fz_dropped += iov[i].iov_len;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pf_queue_limits	 lim;
+	struct pf_queue		*q;
+	struct iovec		 iov[2];
+	uint8_t			*in, *out;
+	size_t			 pos = 6, nin = 0, nout = 0, len, n, room;
+	uint64_t		 recs;
+	char			*p;
+	int			 cnt, i, r = PF_QUEUE_OK, stopped = 0;
+
+	if (size < 6)
+		return (0);
+	memset(&lim, 0, sizeof(lim));
+	lim.framing = data[0] % 3;
+	lim.overflow = data[1] % 4;
+	lim.max_bytes = 16 + (data[2] | (data[3] << 8)) % 4096;
+	lim.max_records = data[4] % 16;
+	lim.max_record = 1 + data[5] * 2;
+	lim.read_size = 64;
+	if (lim.framing == PF_FRAME_BYTES)
+		lim.max_records = 0;
+	fz_dropped = 0;
+	if ((q = pf_queue_new(&lim, fz_drop, NULL)) == NULL)
+		return (0);
+	in = malloc(size + 1);
+	out = malloc(size + 1);
+	if (in == NULL || out == NULL)
+		abort();
+
+	while (pos < size && !stopped) {
+		uint8_t op = data[pos++];
+
+		if (op & 1) {
+			len = op >> 1;
+			room = pf_queue_space(q, &p);
+			n = len < room ? len : room;
+			if (n > size - pos)
+				n = size - pos;
+			if (n == 0)
+				goto drain;
+			memcpy(p, data + pos, n);
+			memcpy(in + nin, data + pos, n);
+			pos += n;
+			nin += n;
+			r = pf_queue_input(q, n, pos, &recs);
+			if (r != PF_QUEUE_OK)
+				stopped = 1;
+			continue;
+		}
+drain:
+		cnt = pf_queue_peek(q, iov, &len);
+		n = (op >> 1) % (len + 1);
+		if (n == 0 && len > 0 && op == 0)
+			n = len;
+		for (i = 0; i < cnt && n > 0; i++) {
+			size_t k = iov[i].iov_len < n ? iov[i].iov_len : n;
+
+			memcpy(out + nout, iov[i].iov_base, k);
+			nout += k;
+			n -= k;
+			pf_queue_consume(q, k);
+		}
+		if (pf_queue_waiting(q) &&
+		    pf_queue_admit(q, pos) == PF_QUEUE_FULL)
+			stopped = 1;
+	}
+	if (!stopped && pf_queue_eof(q, pos, &recs) != PF_QUEUE_OK)
+		stopped = 1;
+	/* Drain everything admitted. */
+	for (;;) {
+		cnt = pf_queue_peek(q, iov, &len);
+		if (cnt == 0)
+			break;
+		for (i = 0; i < cnt; i++) {
+			memcpy(out + nout, iov[i].iov_base, iov[i].iov_len);
+			nout += iov[i].iov_len;
+		}
+		pf_queue_consume(q, len);
+		if (pf_queue_waiting(q))
+			pf_queue_admit(q, pos);
+	}
+	if (nout + fz_dropped + pf_queue_pending(q) > nin)
+		abort();		/* bytes invented */
+	if (!stopped && nout + fz_dropped != nin)
+		abort();		/* bytes lost */
+	if (lim.overflow == PF_FULL_BLOCK && memcmp(in, out, nout) != 0)
+		abort();		/* reordered or changed */
+	if (lim.overflow == PF_FULL_BLOCK && fz_dropped != 0)
+		abort();
+	pf_queue_free(q);
+	free(in);
+	free(out);
+	return (0);
+}

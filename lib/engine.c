@@ -74,6 +74,7 @@ static void	 engine_snapshot(struct pf_engine *, uint64_t);
 static void	 engine_statsline(struct pf_engine *, uint64_t, const char *);
 static void	 engine_counts(struct pf_engine *);
 static void	 engine_input_end(struct pf_engine *, uint64_t);
+static int	 engine_open(struct pf_engine *);
 static int	 engine_queue_result(struct pf_engine *, int);
 static int	 engine_read(struct pf_engine *, uint64_t);
 static int	 engine_write(struct pf_engine *, size_t, uint64_t);
@@ -293,6 +294,12 @@ engine_cleanup(struct pf_engine *e)
 		pf_status_close(e->st);
 		e->st = NULL;
 	}
+	/* Nothing to report here; just leave no descriptor behind. */
+	(void)pf_io_close(&e->in);
+	if (e->dlfd != -1) {
+		(void)close(e->dlfd);
+		e->dlfd = -1;
+	}
 }
 
 static void
@@ -300,6 +307,9 @@ engine_raise(struct pf_engine *e, int sig)
 {
 	sigset_t	set;
 
+	/* engine_epipe() has said more than this already. */
+	if (sig != SIGPIPE)
+		engine_counts(e);
 	engine_cleanup(e);
 	fflush(stderr);
 	signal(sig, SIG_DFL);
@@ -365,14 +375,27 @@ engine_input_end(struct pf_engine *e, uint64_t now)
 static int
 engine_read(struct pf_engine *e, uint64_t now)
 {
+	const struct pf_queue_limits *lim = &e->conf->queue;
 	char		*p;
 	size_t		 len;
 	ssize_t		 n;
-	uint64_t	 recs;
+	uint64_t	 recs, used;
 	int		 r;
 
 	if ((len = pf_queue_space(e->q, &p)) == 0)
 		return (0);
+	/*
+	 * The other policies may read past -m, but while there is room they
+	 * read no more than fits: records are dropped because the buffer is
+	 * full, not because one read brought more than -m while downstream
+	 * kept up.
+	 */
+	used = pf_queue_bytes(e->q) + pf_queue_pending(e->q);
+	if (lim->overflow != PF_FULL_BLOCK && used < lim->max_bytes &&
+	    (lim->max_records == 0 ||
+	    pf_queue_records(e->q) < lim->max_records) &&
+	    len > lim->max_bytes - used)
+		len = lim->max_bytes - used;
 	n = pf_io_read(&e->in, p, len);
 	if (n == -1) {
 		if (errno == EAGAIN)
@@ -466,7 +489,7 @@ static int
 engine_finish(struct pf_engine *e, int code)
 {
 	char		 sz[16];
-	uint64_t	 now = pf_clock_now(), dropped;
+	uint64_t	 now = pf_clock_now(), dropped, pending;
 
 	if (pf_io_close(&e->out) == -1 && code == 0) {
 		engine_warn(e, "close: %s: %s", e->out.name, strerror(errno));
@@ -476,6 +499,13 @@ engine_finish(struct pf_engine *e, int code)
 		engine_warn(e, "close: %s: %s", e->conf->dead_letter,
 		    strerror(errno));
 		code = 1;
+	}
+	e->dlfd = -1;
+	if ((pending = pf_queue_pending(e->q)) > 0 && !e->o->quiet) {
+		/* Only a stop signal cuts the input short of a record end. */
+		pf_format_size(sz, sizeof(sz), pending);
+		engine_warn(e, "input cut short: a partial record (%s) not "
+		    "delivered", sz);
 	}
 	if (code == 0 && e->toolong) {
 		pf_format_size(sz, sizeof(sz), e->o->max_record);
@@ -515,8 +545,12 @@ engine_loop(struct pf_engine *e)
 		now = pf_clock_now();
 		if (sig_stops > 1)
 			engine_raise(e, sig_stop);
+		/*
+		 * Drain, then raise.  Input is cut, not ended: a partial last
+		 * record is not passed on as if it were whole.
+		 */
 		if (sig_stops == 1 && !e->eof)
-			engine_input_end(e, now);	/* drain, then raise */
+			e->eof = 1;
 		if (sig_info) {
 			sig_info = 0;
 			engine_statsline(e, now, "");
@@ -529,13 +563,13 @@ engine_loop(struct pf_engine *e)
 		    !pf_queue_waiting(e->q))
 			break;
 
+		/* The policy sees the queue run empty too (--start-at). */
 		wake = 0;
-		allow = 0;
-		if (pf_queue_bytes(e->q) > 0) {
-			allow = SIZE_MAX;
-			if (pol->out_allow != NULL)
-				allow = pol->out_allow(pol->arg, e, now, &wake);
-		}
+		allow = SIZE_MAX;
+		if (pol->out_allow != NULL)
+			allow = pol->out_allow(pol->arg, e, now, &wake);
+		if (pf_queue_bytes(e->q) == 0)
+			allow = 0;
 		want_write = allow > 0;
 		want_read = !e->eof && pf_queue_space(e->q, &p) > 0;
 		try_splice = e->splice && want_read &&
@@ -621,6 +655,44 @@ engine_loop(struct pf_engine *e)
 	return (0);
 }
 
+/*
+ * Open the output, the input and the dead-letter file.  Opening a FIFO
+ * waits for its other end, for ever if need be, so the signals blocked
+ * elsewhere are let in meanwhile: a stop signal ends the wait.  Returns 0,
+ * or -1 after a message (none if a stop signal came: sig_stop says so).
+ */
+static int
+engine_open(struct pf_engine *e)
+{
+	const struct pf_engine_conf	*conf = e->conf;
+	struct pf_io			*io;
+	sigset_t			 blocked;
+	int				 r;
+
+	sigprocmask(SIG_SETMASK, &e->waitmask, &blocked);
+	io = &e->out;
+	while ((r = pf_io_open_out(io, e->o->output)) == -1 &&
+	    errno == EINTR && sig_stop == 0)
+		;
+	if (r == 0) {
+		io = &e->in;
+		while ((r = pf_io_open_in(io, conf->input)) == -1 &&
+		    errno == EINTR && sig_stop == 0)
+			;
+	}
+	if (r == -1 && sig_stop == 0)
+		engine_warn(e, "%s: %s", io->name, strerror(errno));
+	if (r == 0 && conf->dead_letter != NULL &&
+	    (e->dlfd = open(conf->dead_letter, O_WRONLY | O_CREAT | O_APPEND |
+	    O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+		engine_warn(e, "--dead-letter: %s: %s", conf->dead_letter,
+		    strerror(errno));
+		r = -1;
+	}
+	sigprocmask(SIG_SETMASK, &blocked, NULL);
+	return (r);
+}
+
 int
 pf_engine_run(const struct pf_engine_conf *conf)
 {
@@ -641,20 +713,9 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	e.c.input_pipe_fill = e.c.output_pipe_fill = -1;
 
 	engine_signals(&e);
-
-	if (pf_io_open_out(&e.out, e.o->output) == -1) {
-		engine_warn(&e, "%s: %s", e.o->output, strerror(errno));
-		return (1);
-	}
-	if (pf_io_open_in(&e.in, conf->input) == -1) {
-		engine_warn(&e, "%s: %s", conf->input, strerror(errno));
-		return (1);
-	}
-	if (conf->dead_letter != NULL && (e.dlfd = open(conf->dead_letter,
-	    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
-	    0600)) == -1) {
-		engine_warn(&e, "--dead-letter: %s: %s", conf->dead_letter,
-		    strerror(errno));
+	if (engine_open(&e) == -1) {
+		if (sig_stop != 0)
+			engine_raise(&e, sig_stop);
 		return (1);
 	}
 	pf_io_pipe_grow(&e.in, PIPE_GROW);
@@ -700,6 +761,13 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	code = engine_finish(&e, code);
 	pf_queue_free(e.q);
 	pf_statem_free(e.sm);
+	/*
+	 * A stop signal that came after the last wait still counts, and so
+	 * does one that comes from now on: the status is never 0 after one.
+	 */
+	sigprocmask(SIG_SETMASK, &e.waitmask, NULL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
 	if ((sig = sig_stop) != 0 && code == 0)
 		engine_raise(&e, sig);
 	return (code);

@@ -9,6 +9,10 @@
 #include "config.h"
 
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define FRAME_AVX2	1
+#endif
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -42,6 +46,38 @@ pf_frame_scan(enum pf_framing f, const char *p, size_t len, size_t maxrec,
 	return (n);
 }
 
+#ifdef FRAME_AVX2
+static size_t	 frame_count_avx2(const char *, size_t, int, size_t *)
+		     __attribute__((target("avx2")));
+
+/* The same as the SSE2 loop below, 32 bytes at a time. */
+static size_t
+frame_count_avx2(const char *p, size_t len, int t, size_t *done)
+{
+	const __m256i	 tv = _mm256_set1_epi8((char)t);
+	const __m256i	 zero = _mm256_setzero_si256();
+	__m256i		 acc, x;
+	size_t		 n = 0, i = 0, blocks = len / 32, b, run;
+
+	while (blocks > 0) {
+		run = blocks > 255 ? 255 : blocks;
+		acc = _mm256_setzero_si256();
+		for (b = 0; b < run; b++, i += 32) {
+			x = _mm256_loadu_si256((const __m256i *)(p + i));
+			acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(x, tv));
+		}
+		acc = _mm256_sad_epu8(acc, zero);
+		n += (size_t)_mm256_extract_epi64(acc, 0) +
+		    (size_t)_mm256_extract_epi64(acc, 1) +
+		    (size_t)_mm256_extract_epi64(acc, 2) +
+		    (size_t)_mm256_extract_epi64(acc, 3);
+		blocks -= run;
+	}
+	*done = i;
+	return (n);
+}
+#endif
+
 /*
  * Counting is on the output path of every record, where memchr would be
  * called once per record: compare 16 bytes at a time instead and add up
@@ -57,6 +93,20 @@ pf_frame_count(enum pf_framing f, const char *p, size_t len)
 	if (f == PF_FRAME_BYTES)
 		return (0);
 	t = frame_term(f);
+#ifdef FRAME_AVX2
+	{
+		static int	 avx2 = -1;
+
+		if (avx2 == -1)
+			avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+		if (avx2) {
+			n = frame_count_avx2(p, len, t, &i);
+			p += i;
+			len -= i;
+			i = 0;
+		}
+	}
+#endif
 #ifdef __SSE2__
 	{
 		const __m128i	 tv = _mm_set1_epi8((char)t);

@@ -90,10 +90,8 @@ pf_io_open_in(struct pf_io *io, const char *path)
 	}
 	io->name = path;
 	/* Blocking open: a FIFO waits here for its writer. */
-	while ((io->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno != EINTR)
-			return (-1);
-	}
+	if ((io->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
 	return (io_setup(io, 0, 1));
 }
 
@@ -112,10 +110,8 @@ pf_io_open_out(struct pf_io *io, const char *path)
 	io->name = path;
 	if (stat(path, &st) == -1 || !S_ISFIFO(st.st_mode))
 		flags |= O_CREAT | O_TRUNC;
-	while ((io->fd = open(path, flags, 0666)) == -1) {
-		if (errno != EINTR)
-			return (-1);
-	}
+	if ((io->fd = open(path, flags, 0666)) == -1)
+		return (-1);
 	return (io_setup(io, 1, 1));
 }
 

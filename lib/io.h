@@ -35,12 +35,14 @@ struct pf_io {
  * Open the input: path, or standard input when path is NULL or "-".  A
  * FIFO is opened blocking (waiting for a writer, so that a first empty
  * read is end of stream) and then made non-blocking.  Returns 0, or -1
- * with errno set.
+ * with errno set; EINTR when a signal handler interrupted the wait, so
+ * that the caller can act on the signal (call again to go on waiting).
  */
 int		 pf_io_open_in(struct pf_io *, const char *);
 /*
  * Open the output: path (created or truncated mode 0666 as the shell's >,
  * a FIFO waits for its reader), or standard output when NULL or "-".
+ * Returns as pf_io_open_in().
  */
 int		 pf_io_open_out(struct pf_io *, const char *);
 /* Close; for outputs the result of close(2) matters (NFS, quota). */

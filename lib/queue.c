@@ -27,6 +27,7 @@
 #include "queue.h"
 
 #define MARKS		64		/* arrival-time marks for ages */
+#define REBASE_MAX	4096		/* partial record moved to the base */
 #define MARK_COALESCE	(10 * PF_MSEC)
 
 struct mark {
@@ -68,8 +69,10 @@ static void	 queue_scan(struct pf_queue *, uint64_t, size_t);
 static void	 queue_drop(struct pf_queue *, uint64_t, uint64_t, uint64_t,
 		     enum pf_drop);
 static int	 queue_fits(const struct pf_queue *, uint64_t, uint64_t);
+static void	 queue_rebase(struct pf_queue *);
 static void	 queue_mark(struct pf_queue *, uint64_t);
 static void	 queue_unmark(struct pf_queue *);
+static void	 queue_head(struct pf_queue *, uint64_t, uint64_t);
 
 struct pf_queue *
 pf_queue_new(const struct pf_queue_limits *lim, pf_queue_drop_fn *drop,
@@ -236,14 +239,18 @@ pf_queue_space(struct pf_queue *q, char **p)
 	if (q->toolong || q->ncomplete > 0)
 		return (0);
 	if (q->lim.overflow == PF_FULL_BLOCK) {
-		if (q->adm > q->out)
-			cap = q->lim.max_bytes;
-		else {
-			/* Empty: room for one record longer than -m. */
-			rec = q->lim.framing == PF_FRAME_BYTES ? 0 :
-			    q->lim.max_record + 1;
-			cap = q->lim.max_bytes > rec ? q->lim.max_bytes : rec;
-		}
+		if (q->lim.max_records && q->nrec >= q->lim.max_records)
+			return (0);
+		/*
+		 * Past -m only when empty, to complete a partial record that
+		 * alone fills it: any earlier, a read of many short records
+		 * would go past the bound.
+		 */
+		cap = q->lim.max_bytes;
+		rec = q->lim.framing == PF_FRAME_BYTES ? 0 :
+		    q->lim.max_record + 1;
+		if (q->adm == q->out && used >= cap && rec > cap)
+			cap = rec;
 		limit = cap > used ? cap - used : 0;
 	} else
 		limit = q->size - used;
@@ -350,7 +357,7 @@ queue_drop(struct pf_queue *q, uint64_t pos, uint64_t len, uint64_t nrec,
 int
 pf_queue_admit(struct pf_queue *q, uint64_t now)
 {
-	uint64_t	rs, re, wr, ds, dn, k, total, recs, skip, start;
+	uint64_t	rs, re, wr, ds, dn, k, total, recs, skip, start, t;
 	uint64_t	bytes = q->cend - q->adm, partial;
 	int		bytesmode = q->lim.framing == PF_FRAME_BYTES;
 
@@ -458,7 +465,10 @@ pf_queue_admit(struct pf_queue *q, uint64_t now)
 		q->recno += q->ncomplete;
 		q->nrec = bytesmode ? 0 : recs;
 		q->ncomplete = 0;
+		t = q->mcount > 0 ? q->marks[q->mfirst].t : now;
 		queue_unmark(q);
+		if (skip > 0)
+			queue_head(q, rs, t);
 		break;
 	}
 done:
@@ -528,12 +538,38 @@ pf_queue_consume(struct pf_queue *q, size_t n)
 	}
 	q->out += n;
 	queue_unmark(q);
-	if (q->out == q->in) {
-		/* Empty: start over at the ring's base, for long reads. */
-		q->out = q->adm = q->cend = q->in = 0;
-		q->midrec = 0;
-	}
+	if (q->out == q->adm && q->ncomplete == 0 &&
+	    q->in - q->adm <= REBASE_MAX)
+		queue_rebase(q);
 	return (c);
+}
+
+/*
+ * Nothing admitted is left: start over at the ring's base, bringing along
+ * the few bytes of a partial record.  While downstream keeps up, reads and
+ * writes then stay in the first megabyte of the ring, warm in the cache,
+ * instead of walking all of -m (and faulting it in) round after round.
+ */
+static void
+queue_rebase(struct pf_queue *q)
+{
+	char		tmp[REBASE_MAX];
+	struct iovec	iov[2];
+	uint64_t	len = q->in - q->adm;
+	int		i, n;
+
+	if (q->out == 0)
+		return;
+	ring_iov(q, q->adm, len, iov, &n);
+	for (i = 0, len = 0; i < n; i++) {
+		memcpy(tmp + len, iov[i].iov_base, iov[i].iov_len);
+		len += iov[i].iov_len;
+	}
+	memcpy(q->buf, tmp, len);
+	q->out = q->adm = q->cend = 0;
+	q->in = len;
+	q->midrec = 0;
+	q->mcount = q->mfirst = 0;
 }
 
 static void
@@ -565,6 +601,33 @@ queue_unmark(struct pf_queue *q)
 	}
 	if (q->mcount == 0)
 		q->mfirst = 0;
+}
+
+/*
+ * The partly written head record was moved up to end at stream offset
+ * end, and the marks that covered it may have gone with the records
+ * dropped: give it back its arrival time t, or its age is lost.
+ */
+static void
+queue_head(struct pf_queue *q, uint64_t end, uint64_t t)
+{
+	struct mark	*m = &q->marks[q->mfirst];
+
+	if (q->mcount == 0 || (m->t > t && q->mcount < MARKS)) {
+		/* A mark of its own, in front of the others. */
+		if (q->mcount > 0)
+			q->mfirst = (q->mfirst + MARKS - 1) % MARKS;
+		q->mcount++;
+		m = &q->marks[q->mfirst];
+		m->end = end;
+		m->t = t;
+		return;
+	}
+	/* Stretch the first mark over it, at the older time. */
+	if (m->end < end)
+		m->end = end;
+	if (m->t > t)
+		m->t = t;
 }
 
 uint64_t

@@ -99,13 +99,16 @@ bqueue_allow(void *arg, struct pf_engine *e, uint64_t now, uint64_t *wake)
 {
 	struct bqueue	*b = arg;
 	struct pf_queue	*q = pf_engine_queue(e);
+	char		*p;
 
 	(void)now;
 	(void)wake;
 	if (pf_queue_bytes(q) == 0 && !pf_engine_input_done(e))
 		b->holding = 1;
+	/* Release too when the buffer can take no more (--start-at 100%). */
 	if (b->holding && (pf_engine_input_done(e) ||
-	    pf_queue_waiting(q) || pf_queue_fill(q) >= b->start_at))
+	    pf_queue_fill(q) >= b->start_at || pf_queue_waiting(q) ||
+	    pf_queue_space(q, &p) == 0))
 		b->holding = 0;
 	return (b->holding ? 0 : SIZE_MAX);
 }

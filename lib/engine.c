@@ -52,6 +52,12 @@ struct pf_engine {
 	uint64_t		 wait_since;	/* for --timeout */
 	uint64_t		 next_status;
 	uint64_t		 next_title;
+	uint64_t		 next_tick;
+	int			 final_done;	/* the last tick ran */
+	char			*carry;		/* a record split by reads */
+	size_t			 carry_len;
+	size_t			 carry_size;
+	int			 carry_skip;	/* too long to join */
 	sigset_t		 waitmask;	/* the mask inside ppoll */
 };
 
@@ -75,6 +81,10 @@ static void	 engine_statsline(struct pf_engine *, uint64_t, const char *);
 static void	 engine_counts(struct pf_engine *);
 static void	 engine_input_end(struct pf_engine *, uint64_t);
 static int	 engine_open(struct pf_engine *);
+static int	 engine_carry(struct pf_engine *, const char *, size_t);
+static void	 engine_inspect(struct pf_engine *, const char *, size_t,
+		     uint64_t);
+static void	 engine_final(struct pf_engine *);
 static int	 engine_queue_result(struct pf_engine *, int);
 static int	 engine_read(struct pf_engine *, uint64_t);
 static int	 engine_write(struct pf_engine *, size_t, uint64_t);
@@ -241,6 +251,8 @@ engine_tick(struct pf_engine *e, uint64_t now, int force)
 		engine_transition(e, prev, p);
 		force = 1;
 	}
+	/* Policies report the state (lagwatch): keep it current. */
+	e->c.state = pf_statem_state(e->sm);
 	if (force || now >= e->next_title) {
 		pf_proc_title(pf_statem_state(e->sm), p);
 		e->next_title = now + TITLE_EVERY;
@@ -287,6 +299,18 @@ engine_counts(struct pf_engine *e)
 	    pf_counters_dropped(&e->c)));
 }
 
+/* The policy's last tick, once, whichever way the stage exits. */
+static void
+engine_final(struct pf_engine *e)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+
+	if (pol->tick == NULL || e->final_done)
+		return;
+	e->final_done = 1;
+	pol->tick(pol->arg, e, pf_clock_now(), 1);
+}
+
 static void
 engine_cleanup(struct pf_engine *e)
 {
@@ -310,6 +334,8 @@ engine_raise(struct pf_engine *e, int sig)
 	/* engine_epipe() has said more than this already. */
 	if (sig != SIGPIPE)
 		engine_counts(e);
+	if (sig_stops < 2)
+		engine_final(e);
 	engine_cleanup(e);
 	fflush(stderr);
 	signal(sig, SIG_DFL);
@@ -366,10 +392,76 @@ engine_input_end(struct pf_engine *e, uint64_t now)
 	if (e->eof)
 		return;
 	e->eof = 1;
+	if (e->conf->policy.inspect != NULL && e->carry_len > 0 &&
+	    !e->carry_skip)
+		e->conf->policy.inspect(e->conf->policy.arg, e->carry,
+		    e->carry_len, now);
+	e->carry_len = 0;
 	r = pf_queue_eof(e->q, now, &n);
 	e->c.records_in += n;
 	if (engine_queue_result(e, r) == -1)
 		e->exitcode = 1;
+}
+
+/* Keep the start of a record that a read split, to join it up. */
+static int
+engine_carry(struct pf_engine *e, const char *p, size_t len)
+{
+	size_t	 want = e->carry_len + len, size;
+	char	*n;
+
+	if (e->carry_skip)
+		return (-1);
+	if (want > e->o->max_record) {
+		e->carry_skip = 1;	/* the queue reports it; not ours */
+		e->carry_len = 0;
+		return (-1);
+	}
+	if (want > e->carry_size) {
+		size = e->carry_size ? e->carry_size : 256;
+		while (size < want)
+			size *= 2;
+		if ((n = realloc(e->carry, size)) == NULL) {
+			e->carry_skip = 1;
+			e->carry_len = 0;
+			return (-1);
+		}
+		e->carry = n;
+		e->carry_size = size;
+	}
+	memcpy(e->carry + e->carry_len, p, len);
+	e->carry_len = want;
+	return (0);
+}
+
+/*
+ * Hand each whole record in n bytes just read to the policy.  Records are
+ * looked at where they lie in the ring; only one split by the end of a
+ * read is copied, to join it with its end in the next.
+ */
+static void
+engine_inspect(struct pf_engine *e, const char *p, size_t n, uint64_t now)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	const char		*end = p + n, *t;
+	int			 term;
+
+	term = (e->o->framing == PF_FRAME_NUL) ? '\0' : '\n';
+	while (p < end) {
+		if ((t = memchr(p, term, end - p)) == NULL) {
+			engine_carry(e, p, end - p);
+			return;
+		}
+		if (e->carry_len > 0 || e->carry_skip) {
+			if (engine_carry(e, p, t - p) == 0)
+				pol->inspect(pol->arg, e->carry, e->carry_len,
+				    now);
+			e->carry_len = 0;
+			e->carry_skip = 0;
+		} else
+			pol->inspect(pol->arg, p, t - p, now);
+		p = t + 1;
+	}
 }
 
 static int
@@ -385,10 +477,12 @@ engine_read(struct pf_engine *e, uint64_t now)
 	if ((len = pf_queue_space(e->q, &p)) == 0)
 		return (0);
 	/*
-	 * The other policies may read past -m, but while there is room they
-	 * read no more than fits: records are dropped because the buffer is
-	 * full, not because one read brought more than -m while downstream
-	 * kept up.
+	 * The other policies may read past -m.  While there is room they
+	 * read no more than -m leaves, so that what waits past the bound
+	 * (lib/queue.c) and the memory it takes stay within one read made
+	 * at the bound.  Records cannot be counted before they are read, so
+	 * a read may still bring more than -n leaves room for: they wait,
+	 * and are dropped only if more input comes before writes take them.
 	 */
 	used = pf_queue_bytes(e->q) + pf_queue_pending(e->q);
 	if (lim->overflow != PF_FULL_BLOCK && used < lim->max_bytes &&
@@ -411,6 +505,10 @@ engine_read(struct pf_engine *e, uint64_t now)
 		return (0);
 	}
 	e->c.bytes_in += n;
+	/* Before the queue may move bytes about (drop-newest). */
+	if (e->conf->policy.inspect != NULL &&
+	    e->o->framing != PF_FRAME_BYTES)
+		engine_inspect(e, p, n, now);
 	r = pf_queue_input(e->q, n, now, &recs);
 	e->c.records_in += (e->o->framing == PF_FRAME_BYTES) ? 1 : recs;
 	if (engine_queue_result(e, r) == -1)
@@ -491,6 +589,7 @@ engine_finish(struct pf_engine *e, int code)
 	char		 sz[16];
 	uint64_t	 now = pf_clock_now(), dropped, pending;
 
+	engine_final(e);
 	if (pf_io_close(&e->out) == -1 && code == 0) {
 		engine_warn(e, "close: %s: %s", e->out.name, strerror(errno));
 		code = 1;
@@ -539,7 +638,8 @@ engine_loop(struct pf_engine *e)
 	size_t			 allow;
 	char			*p;
 	int			 want_read, want_write, try_splice, n;
-	int			 in_ready, out_ready, out_gone;
+	int			 in_ready, out_ready, out_gone, draining;
+	int			 blocked;
 
 	for (;;) {
 		now = pf_clock_now();
@@ -558,6 +658,10 @@ engine_loop(struct pf_engine *e)
 		if (e->o->on_state != NULL)
 			pf_proc_reap();
 		engine_tick(e, now, 0);
+		if (pol->tick != NULL && now >= e->next_tick) {
+			pol->tick(pol->arg, e, now, 0);
+			e->next_tick = now + pol->tick_interval;
+		}
 
 		if (e->eof && pf_queue_bytes(e->q) == 0 &&
 		    !pf_queue_waiting(e->q))
@@ -607,13 +711,16 @@ engine_loop(struct pf_engine *e)
 		t = pf_statem_deadline(e->sm);
 		if (t != 0 && (dl == 0 || t < dl))
 			dl = t;
+		if (pol->tick != NULL && (dl == 0 || e->next_tick < dl))
+			dl = e->next_tick;
 		if (e->conf->timeout && e->wait_since) {
 			t = e->wait_since + e->conf->timeout;
 			if (dl == 0 || t < dl)
 				dl = t;
 		}
 		tsp = NULL;
-		if (in_ready || out_ready)
+		blocked = !in_ready && !out_ready;
+		if (!blocked)
 			dl = now;
 		if (dl != 0) {
 			t = dl > now ? dl - now : 0;
@@ -632,7 +739,12 @@ engine_loop(struct pf_engine *e)
 		in_ready |= (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 		out_ready |= (pfd[1].revents & POLLOUT) != 0;
 		out_gone = (pfd[1].revents & (POLLERR | POLLHUP)) != 0;
-		if (t > 1000 && !in_ready && !out_ready) {
+		/*
+		 * Time blocked in poll is charged to the side that held us:
+		 * the output while records wait for it, whatever ended the
+		 * wait, else the input.
+		 */
+		if (blocked && t > 1000) {
 			if (want_write)
 				e->c.output_wait_ns += t;
 			else if (want_read)
@@ -644,10 +756,19 @@ engine_loop(struct pf_engine *e)
 		now = pf_clock_now();
 		if (in_ready && try_splice && engine_splice(e, now))
 			continue;
+		/*
+		 * While records wait, writes come first: a read would have the
+		 * drop policies drop them although downstream takes records.
+		 * Read once it stops taking them (its pipe full), or from the
+		 * round after the last of them was admitted: that round's
+		 * write then usually empties the queue first, and the ring
+		 * starts over at its base instead of walking all of it.
+		 */
+		draining = out_ready && want_write && pf_queue_waiting(e->q);
 		if (out_ready && want_write &&
 		    engine_write(e, allow, now) == -1)
 			return (1);
-		if (in_ready && engine_read(e, now) == -1)
+		if (in_ready && !draining && engine_read(e, now) == -1)
 			return (1);
 	}
 	if (e->exitcode)
@@ -750,17 +871,22 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	}
 	engine_tick(&e, pf_clock_now(), 1);
 
+	if (conf->policy.tick != NULL)
+		e.next_tick = pf_clock_now() + conf->policy.tick_interval;
 	code = engine_loop(&e);
 	if (code == 124 || code == 1) {
+		engine_final(&e);
 		engine_counts(&e);
 		engine_cleanup(&e);
 		pf_queue_free(e.q);
 		pf_statem_free(e.sm);
+		free(e.carry);
 		return (code);
 	}
 	code = engine_finish(&e, code);
 	pf_queue_free(e.q);
 	pf_statem_free(e.sm);
+	free(e.carry);
 	/*
 	 * A stop signal that came after the last wait still counts, and so
 	 * does one that comes from now on: the status is never 0 after one.
@@ -789,4 +915,10 @@ const struct pf_counters *
 pf_engine_counters(const struct pf_engine *e)
 {
 	return (&e->c);
+}
+
+double
+pf_engine_pipe_fill(const struct pf_engine *e, int out)
+{
+	return (pf_io_pipe_fill(out ? &e->out : &e->in));
 }

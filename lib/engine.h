@@ -29,6 +29,20 @@ struct pf_policy {
 	double		 (*pressure)(void *, struct pf_engine *);
 	/* Extra status file metrics; NULL: none. */
 	pf_status_extra_fn *metrics;
+	/*
+	 * Each whole record as it arrives, without its terminator and in one
+	 * piece (the engine joins a record that two reads split), at
+	 * monotonic time now.  Line and NUL modes only; NULL: records are not
+	 * looked at, and cost nothing.
+	 */
+	void		 (*inspect)(void *, const char *, size_t, uint64_t);
+	/*
+	 * Every tick_interval while the stage runs, and once more with the
+	 * last argument set just before it exits (but after a second stop
+	 * signal, which exits at once).  NULL: no ticks.
+	 */
+	void		 (*tick)(void *, struct pf_engine *, uint64_t, int);
+	uint64_t	 tick_interval;
 	void		*arg;
 };
 
@@ -54,5 +68,7 @@ int		 pf_engine_run(const struct pf_engine_conf *);
 struct pf_queue	*pf_engine_queue(struct pf_engine *);
 int		 pf_engine_input_done(const struct pf_engine *);
 const struct pf_counters *pf_engine_counters(const struct pf_engine *);
+/* Fill of the input or (out set) the output pipe, -1 if not a pipe. */
+double		 pf_engine_pipe_fill(const struct pf_engine *, int);
 
 #endif /* PF_ENGINE_H */

@@ -30,7 +30,8 @@
 static int	 io_setup(struct pf_io *, int, int);
 
 /*
- * Classify fd and, for pipes, swap in a private non-blocking description.
+ * Classify fd and, for pipes and terminals, swap in a private non-blocking
+ * description.
  * own: the descriptor is ours alone (we opened it), so O_NONBLOCK may be
  * set on it directly.
  */
@@ -53,13 +54,20 @@ io_setup(struct pf_io *io, int wr, int own)
 		io->kind = PF_IO_SOCKET;
 		return (0);
 	}
-	if (!S_ISFIFO(st.st_mode)) {
-		io->kind = PF_IO_OTHER;
+	if (S_ISCHR(st.st_mode) && !isatty(io->fd)) {
+		/*
+		 * /dev/null, /dev/full, a tape: they take what they are given
+		 * (or fail) without waiting on another process, like a file.
+		 */
+		io->kind = PF_IO_FILE;
 		return (0);
 	}
-	io->kind = PF_IO_PIPE;
-	if ((fl = fcntl(io->fd, F_GETPIPE_SZ)) > 0)
-		io->pipe_size = fl;
+	if (S_ISFIFO(st.st_mode)) {
+		io->kind = PF_IO_PIPE;
+		if ((fl = fcntl(io->fd, F_GETPIPE_SZ)) > 0)
+			io->pipe_size = fl;
+	} else
+		io->kind = PF_IO_OTHER;		/* a terminal */
 	if (own) {
 		if ((fl = fcntl(io->fd, F_GETFL)) != -1 &&
 		    fcntl(io->fd, F_SETFL, fl | O_NONBLOCK) != -1)
@@ -67,7 +75,8 @@ io_setup(struct pf_io *io, int wr, int own)
 		return (0);
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", io->fd);
-	fd = open(path, (wr ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
+	fd = open(path, (wr ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC);
 	if (fd == -1)
 		return (0);	/* keep the shared one, used with care */
 	if (dup2(fd, io->fd) == -1) {

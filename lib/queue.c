@@ -7,8 +7,19 @@
  * plain intervals:
  *
  *	[out, adm)	admitted records, written to the output from out
- *	[adm, cend)	whole records read but not admitted yet (block policy)
+ *	[adm, cend)	whole records read but not admitted: no room yet
  *	[cend, in)	a partial record whose terminator has not arrived
+ *
+ * A read brings whatever is there, and records cannot be counted before
+ * they are read, so one read may bring more than -m or -n leaves room for.
+ * What fits is admitted and the rest waits in [adm, cend), to be admitted
+ * in order as writes make room (pf_queue_admit()).  Under block and fail
+ * no more is read while records wait.  The drop policies read on, but a
+ * read never drops what it brought itself: only when input arrives while
+ * records still wait -- the buffer stayed full from one read to the next,
+ * downstream did not take them -- does the policy pick, from the waiting
+ * and the new records together, what to drop.  Drops are thus the mark of
+ * a downstream that stalled, never of a large read.
  *
  * The ring is mapped with MAP_NORESERVE so that a large -m costs nothing
  * until data arrives.  Reads land in the ring and writes leave from it;
@@ -69,6 +80,10 @@ static void	 queue_scan(struct pf_queue *, uint64_t, size_t);
 static void	 queue_drop(struct pf_queue *, uint64_t, uint64_t, uint64_t,
 		     enum pf_drop);
 static int	 queue_fits(const struct pf_queue *, uint64_t, uint64_t);
+static int	 queue_dropping(const struct pf_queue *);
+static void	 queue_newest(struct pf_queue *, uint64_t);
+static void	 queue_oldest(struct pf_queue *, uint64_t);
+static void	 queue_overflow(struct pf_queue *, uint64_t, uint64_t);
 static void	 queue_rebase(struct pf_queue *);
 static void	 queue_mark(struct pf_queue *, uint64_t);
 static void	 queue_unmark(struct pf_queue *);
@@ -94,18 +109,26 @@ pf_queue_new(const struct pf_queue_limits *lim, pf_queue_drop_fn *drop,
 
 	/*
 	 * Under block the ring holds at most the bound, or one record longer
-	 * than it.  The other policies keep reading while full, so they need
-	 * room for a partial record and one more read besides.
+	 * than it.  The other policies read while full.  Admitted records
+	 * take at most the bound or one long record, or under drop-oldest a
+	 * partly written head and the newest record kept past the bound:
+	 * max(-m, rec) + rec.  Behind them wait at most what one read brought
+	 * and the partial record it completed, rec + read_size (the next
+	 * read drops or admits all of them, and fail reads no more), and
+	 * there must be room for that next read: the drop policies never
+	 * stop upstream.  In bytes mode a chunk is no larger than -m and a
+	 * count of chunks means nothing, so -n is ignored.
 	 */
 	if (lim->framing == PF_FRAME_BYTES) {
 		if (q->lim.read_size > q->lim.max_bytes)
 			q->lim.read_size = q->lim.max_bytes;
+		q->lim.max_records = 0;
 		rec = 0;
 	} else
 		rec = q->lim.max_record + 1;
 	size = q->lim.max_bytes > rec ? q->lim.max_bytes : rec;
 	if (lim->overflow != PF_FULL_BLOCK)
-		size += 2 * rec + q->lim.read_size;
+		size += 2 * rec + 2 * (uint64_t)q->lim.read_size;
 	if (size < 4096)
 		size = 4096;
 	if (size > SIZE_MAX / 2) {
@@ -236,7 +259,8 @@ pf_queue_space(struct pf_queue *q, char **p)
 	uint64_t	used = q->in - q->out, limit, cap, rec;
 	size_t		off, n;
 
-	if (q->toolong || q->ncomplete > 0)
+	/* The drop policies read on while records wait: see the top. */
+	if (q->toolong || (q->ncomplete > 0 && !queue_dropping(q)))
 		return (0);
 	if (q->lim.overflow == PF_FULL_BLOCK) {
 		if (q->lim.max_records && q->nrec >= q->lim.max_records)
@@ -354,28 +378,36 @@ queue_drop(struct pf_queue *q, uint64_t pos, uint64_t len, uint64_t nrec,
 		q->drop(q->drop_arg, iov, n, nrec, why);
 }
 
+static int
+queue_dropping(const struct pf_queue *q)
+{
+	return (q->lim.overflow == PF_FULL_DROP_NEWEST ||
+	    q->lim.overflow == PF_FULL_DROP_OLDEST);
+}
+
+/*
+ * Admit the waiting records that fit, oldest first, and stop at the first
+ * that does not: they stay in order.  Never drops.
+ */
 int
 pf_queue_admit(struct pf_queue *q, uint64_t now)
 {
-	uint64_t	rs, re, wr, ds, dn, k, total, recs, skip, start, t;
-	uint64_t	bytes = q->cend - q->adm, partial;
+	uint64_t	rs, re;
 	int		bytesmode = q->lim.framing == PF_FRAME_BYTES;
 
 	if (q->ncomplete == 0)
 		return (PF_QUEUE_OK);
-	if (queue_fits(q, bytes, q->ncomplete)) {
+	if (queue_fits(q, q->cend - q->adm, q->ncomplete)) {
 		q->adm = q->cend;
 		if (!bytesmode)
 			q->nrec += q->ncomplete;
 		q->recno += q->ncomplete;
 		q->ncomplete = 0;
-		goto done;
-	}
-
-	switch (q->lim.overflow) {
-	case PF_FULL_BLOCK:
-	case PF_FULL_FAIL:
-		/* Admit the longest prefix that fits; the rest waits. */
+	} else {
+		/*
+		 * In bytes mode [adm, cend) is one chunk here: a read that
+		 * finds one waiting admits or drops both at once.
+		 */
 		for (rs = q->adm; q->ncomplete > 0; rs = re) {
 			re = queue_recend(q, rs);
 			if (!queue_fits(q, re - rs, 1))
@@ -385,107 +417,144 @@ pf_queue_admit(struct pf_queue *q, uint64_t now)
 			q->recno++;
 			q->ncomplete--;
 		}
-		if (q->ncomplete > 0 && q->lim.overflow == PF_FULL_FAIL) {
-			queue_mark(q, now);
-			return (PF_QUEUE_FULL);
-		}
-		break;
-	case PF_FULL_DROP_NEWEST:
-		/*
-		 * Keep each arriving record that fits, drop the others, and
-		 * close the gaps by moving kept records down.  Consecutive
-		 * drops are reported as one run.
-		 */
-		wr = q->adm;
-		ds = dn = 0;
-		for (rs = q->adm; q->ncomplete > 0; rs = re) {
+	}
+	queue_mark(q, now);
+	if (q->ncomplete > 0 && q->lim.overflow == PF_FULL_FAIL)
+		return (PF_QUEUE_FULL);
+	return (PF_QUEUE_OK);
+}
+
+/*
+ * Drop-newest: keep each waiting record that fits, in order, drop the
+ * others, and close the gaps by moving kept records down.  Consecutive
+ * drops are reported as one run.  In bytes mode the chunks are the one
+ * that waited, [adm, old), and the one just read, [old, cend).
+ */
+static void
+queue_newest(struct pf_queue *q, uint64_t old)
+{
+	uint64_t	rs, re, wr, ds, dn, partial;
+	int		bytesmode = q->lim.framing == PF_FRAME_BYTES;
+
+	wr = q->adm;
+	ds = dn = 0;
+	for (rs = q->adm; q->ncomplete > 0; rs = re) {
+		if (bytesmode)
+			re = rs < old ? old : q->cend;
+		else
 			re = queue_recend(q, rs);
-			q->ncomplete--;
-			q->recno++;
-			if (!queue_fits(q, re - rs, 1)) {
-				if (dn == 0)
-					ds = rs;
-				dn++;
-				continue;
-			}
-			if (dn > 0) {
-				queue_drop(q, ds, rs - ds, dn, PF_DROP_NEWEST);
+		q->ncomplete--;
+		q->recno++;
+		if (!queue_fits(q, re - rs, 1)) {
+			if (dn == 0)
+				ds = rs;
+			dn++;
+			/* A chunk goes alone: the callback's nrec is 1. */
+			if (bytesmode) {
+				queue_drop(q, ds, re - ds, 1, PF_DROP_NEWEST);
 				dn = 0;
 			}
-			ring_move(q, wr, rs, re - rs);
-			wr += re - rs;
-			q->adm = wr;
-			q->nrec += !bytesmode;
+			continue;
 		}
-		if (dn > 0)
-			queue_drop(q, ds, q->cend - ds, dn, PF_DROP_NEWEST);
-		partial = q->in - q->cend;
-		ring_move(q, wr, q->cend, partial);
-		q->cend = wr;
-		q->in = wr + partial;
-		break;
-	case PF_FULL_DROP_OLDEST:
-		/*
-		 * Admitted and arriving records form one FIFO: drop from its
-		 * head until the rest fits.  A head record already partly
-		 * written cannot be dropped; it is moved up over the gap.
-		 */
-		skip = 0;
-		if (q->midrec && q->adm > q->out) {
-			skip = ring_next(q, q->out, q->adm);
-			skip = (skip == q->adm ? skip : skip + 1) - q->out;
+		if (dn > 0) {
+			queue_drop(q, ds, rs - ds, dn, PF_DROP_NEWEST);
+			dn = 0;
 		}
-		start = q->out + skip;
-		total = q->cend - q->out;
-		recs = q->nrec + q->ncomplete;
-		k = 0;
-		if (bytesmode) {
-			/* No records: drop just the excess bytes. */
-			rs = start + (total - q->lim.max_bytes);
-			if (rs > q->adm)
-				rs = q->adm;
-			k = 1;
-		} else for (rs = start; rs < q->cend; rs = re) {
-			if (total <= q->lim.max_bytes &&
-			    (q->lim.max_records == 0 ||
-			    recs <= q->lim.max_records))
-				break;
-			re = queue_recend(q, rs);
-			if (re == q->cend)
-				break;		/* keep the newest record */
-			total -= re - rs;
-			recs--;
-			k++;
-		}
-		queue_drop(q, start, rs - start, k, PF_DROP_OLDEST);
-		if (skip > 0)
-			ring_move(q, rs - skip, q->out, skip);
-		q->out = rs - skip;
-		q->adm = q->cend;
-		q->recno += q->ncomplete;
-		q->nrec = bytesmode ? 0 : recs;
-		q->ncomplete = 0;
-		t = q->mcount > 0 ? q->marks[q->mfirst].t : now;
-		queue_unmark(q);
-		if (skip > 0)
-			queue_head(q, rs, t);
-		break;
+		ring_move(q, wr, rs, re - rs);
+		wr += re - rs;
+		q->adm = wr;
+		q->nrec += !bytesmode;
 	}
-done:
+	if (dn > 0)
+		queue_drop(q, ds, q->cend - ds, dn, PF_DROP_NEWEST);
+	partial = q->in - q->cend;
+	ring_move(q, wr, q->cend, partial);
+	q->cend = wr;
+	q->in = wr + partial;
+}
+
+/*
+ * Drop-oldest: admitted and waiting records form one FIFO; drop from its
+ * head until the rest fits.  A head record already partly written cannot
+ * be dropped; it is moved up over the gap.  The newest record is always
+ * kept.  Bytes mode has no records: exactly the excess bytes go.
+ */
+static void
+queue_oldest(struct pf_queue *q, uint64_t now)
+{
+	uint64_t	rs, re, k, total, recs, skip, start, t;
+	int		bytesmode = q->lim.framing == PF_FRAME_BYTES;
+
+	skip = 0;
+	if (q->midrec && q->adm > q->out) {
+		skip = ring_next(q, q->out, q->adm);
+		skip = (skip == q->adm ? skip : skip + 1) - q->out;
+	}
+	start = q->out + skip;
+	total = q->cend - q->out;
+	recs = q->nrec + q->ncomplete;
+	k = 0;
+	if (bytesmode) {
+		/* Over -m, or queue_fits() would have let it all in. */
+		rs = start + (total - q->lim.max_bytes);
+		k = 1;
+	} else for (rs = start; rs < q->cend; rs = re) {
+		if (total <= q->lim.max_bytes &&
+		    (q->lim.max_records == 0 || recs <= q->lim.max_records))
+			break;
+		re = queue_recend(q, rs);
+		if (re == q->cend)
+			break;		/* keep the newest record */
+		total -= re - rs;
+		recs--;
+		k++;
+	}
+	queue_drop(q, start, rs - start, k, PF_DROP_OLDEST);
+	if (skip > 0)
+		ring_move(q, rs - skip, q->out, skip);
+	q->out = rs - skip;
+	q->adm = q->cend;
+	q->recno += q->ncomplete;
+	q->nrec = bytesmode ? 0 : recs;
+	q->ncomplete = 0;
+	t = q->mcount > 0 ? q->marks[q->mfirst].t : now;
+	queue_unmark(q);
+	if (skip > 0)
+		queue_head(q, rs, t);
+}
+
+/*
+ * Input came while records waited: the drop policy decides, over the
+ * waiting and the new records together (old is where the new ones begin).
+ * Nothing waits afterwards.
+ */
+static void
+queue_overflow(struct pf_queue *q, uint64_t now, uint64_t old)
+{
+	if (queue_fits(q, q->cend - q->adm, q->ncomplete)) {
+		pf_queue_admit(q, now);
+		return;
+	}
+	if (q->lim.overflow == PF_FULL_DROP_NEWEST)
+		queue_newest(q, old);
+	else
+		queue_oldest(q, now);
 	queue_mark(q, now);
-	return (PF_QUEUE_OK);
 }
 
 int
 pf_queue_input(struct pf_queue *q, size_t n, uint64_t now, uint64_t *nrec)
 {
-	uint64_t	before = q->recno + q->ncomplete;
+	uint64_t	before = q->recno + q->ncomplete, old = q->cend;
+	int		waited = q->ncomplete > 0;
 
 	queue_scan(q, q->in, n);
 	if (!q->toolong)
 		q->in += n;
 	*nrec = q->recno + q->ncomplete - before;
-	if (pf_queue_admit(q, now) == PF_QUEUE_FULL)
+	if (waited && queue_dropping(q))
+		queue_overflow(q, now, old);
+	else if (pf_queue_admit(q, now) == PF_QUEUE_FULL)
 		return (PF_QUEUE_FULL);
 	return (q->toolong ? PF_QUEUE_TOOLONG : PF_QUEUE_OK);
 }

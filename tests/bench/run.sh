@@ -58,7 +58,7 @@ slow_size=$((size / SLOW_DIV / 100 * 100))
 
 # ---- peers ------------------------------------------------------------------
 have_pv=0 have_mbuffer=0 have_buffer=0 have_taskset=0 have_time=0
-have pv && have_pv=1 || note "pv not installed: pv stages and the pv-based slow consumer skipped"
+have pv && have_pv=1 || note "pv not installed: pv stages skipped"
 have mbuffer && have_mbuffer=1 || note "mbuffer not installed: skipped"
 have buffer && have_buffer=1 || note "buffer not installed: skipped"
 have taskset && have_taskset=1 || note "taskset not installed: pinned placement skipped"
@@ -103,7 +103,7 @@ while (my $k = sysread(STDIN, $buf, 65536)) {
 }
 EOF
     slow_consumer="perl '$tmp/slow.pl' $slow_rate"
-    slow_desc="64 KiB reads paced to $SLOW_RATE/s (perl)"
+    slow_desc="64 KiB reads paced to $slow_rate B/s (perl)"
 elif [ "$have_pv" = 1 ]; then
     note "perl with Time::HiRes missing: slow consumer is pv -q -L (100 ms bursts)"
     slow_consumer="pv -q -L $slow_rate > /dev/null"

@@ -22,7 +22,8 @@ for mode in "" -z --bytes; do
 	    "$m: says how many records were not delivered"
 	like "$(sed -n 2p "$T/err")" "^bqueue: records received [0-9]+, \
 delivered [0-9]+, dropped 0, pending [0-9]+" "$m: the line of counts"
-	is "$(wc -l < "$T/err" | tr -d ' ')" 2 "$m: two lines on stderr"
+	# (counting bqueue's lines only: valgrind may add its own)
+	is "$(grep -c '^bqueue:' "$T/err")" 2 "$m: two lines from bqueue"
 	head -c 10 "$T/in-z" | cmp -s - "$T/out"
 	ok $? "$m: what was read downstream is intact"
 done
@@ -38,7 +39,7 @@ ok $? "seq | bqueue | head -n 5: head got 1 to 5"
 { seq 1 1000000 | bqueue -q 2> "$T/err"; echo $? > "$T/rc"; } | head -n 5 \
     > /dev/null
 is "$(cat "$T/rc")" 141 "-q: still exit 141"
-is "$(cat "$T/err")" "" "-q: nothing on stderr"
+is "$(grep -c '^bqueue:' "$T/err")" 0 "-q: nothing from bqueue on stderr"
 
 # With everything read and buffered before the reader leaves, the count
 # is exact: all that was received and not written.

@@ -11,7 +11,8 @@ command -v python3 > /dev/null 2>&1 || skip_all "python3 is not installed"
 
 # wrap set|keep REPORT CMD...: run CMD with fd 0 and 1 made non-blocking
 # (set) or left as they are (keep); write to REPORT on which of them the
-# flag was seen while CMD ran and after; exit as CMD did.
+# flag was seen before CMD, while it ran (sampled) and after; exit as CMD
+# did.
 cat > "$T/wrap.py" <<'PY'
 import fcntl, os, subprocess, sys, time
 
@@ -23,16 +24,21 @@ if how == "set":
     for fd in (0, 1):
         fcntl.fcntl(fd, fcntl.F_SETFL,
                     fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+before = [fd for fd in (0, 1) if nonblock(fd)]
 p = subprocess.Popen(cmd)
 during = set()
 while p.poll() is None:
     during.update(fd for fd in (0, 1) if nonblock(fd))
     time.sleep(0.005)
 after = [fd for fd in (0, 1) if nonblock(fd)]
+
+
+def fds(l):
+    return " ".join(map(str, sorted(l))) or "none"
+
 with open(report, "w") as f:
-    f.write("during %s\nafter %s\n" % (
-        " ".join(map(str, sorted(during))) or "none",
-        " ".join(map(str, after)) or "none"))
+    f.write("before %s\nduring %s\nafter %s\n" % (
+        fds(before), fds(during), fds(after)))
 rc = p.returncode
 sys.exit(128 - rc if rc < 0 else rc)
 PY
@@ -53,7 +59,7 @@ for mode in "" -z --bytes; do
 	cmp -s "$T/in" "$T/out"
 	ok $? "$m: non-blocking stdin and stdout: byte-exact"
 	is "$(cat "$T/err")" "" "$m: non-blocking stdin and stdout: no error"
-	like "$(cat "$T/report")" "during 0 1" \
+	like "$(cat "$T/report")" "before 0 1" \
 	    "$m: the flags were set on the shared descriptions"
 
 	stallpipe 3 65536 5000 < "$T/in" |
@@ -62,7 +68,8 @@ for mode in "" -z --bytes; do
 	    stallpipe 4 16384 5000 > "$T/out"
 	cmp -s "$T/in" "$T/out"
 	ok $? "$m: blocking stdin and stdout: byte-exact"
-	is "$(cat "$T/report")" "$(printf 'during none\nafter none')" \
+	is "$(cat "$T/report")" \
+	    "$(printf 'before none\nduring none\nafter none')" \
 	    "$m: O_NONBLOCK never set on the shared descriptions"
 done
 

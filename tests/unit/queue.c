@@ -7,8 +7,10 @@
  * rings so that records straddle the wrap point all the time: round trips
  * must be byte-exact and record counts must balance.  The bounds of each
  * overflow policy, what the drop policies keep and hand to the dead-letter
- * callback, --max-record, fill and age get targeted checks, and a seeded
- * random walk runs thousands of operations on every policy and framing
+ * callback and when (only a read that finds records still waiting drops:
+ * one read that brings more than fits does not, nor does admitting or the
+ * end of input), --max-record, fill and age get targeted checks, and a
+ * seeded random walk runs thousands of operations on every policy and framing
  * against a plain array FIFO implementing the same contract, comparing
  * every result and counter.  Times are synthetic; nothing sleeps.
  */
@@ -25,7 +27,7 @@
 #include "tap.h"
 
 #define NLINES		1000	/* numbered lines in the drop tests */
-#define EPISODES	120	/* model runs per policy and framing */
+#define EPISODES	100	/* model runs per policy and framing */
 #define MS(x)		((uint64_t)(x) * PF_MSEC)
 #define S(x)		((uint64_t)(x) * PF_NSEC)
 #ifndef SEED
@@ -108,6 +110,8 @@ static int	 put(struct pf_queue *, const char *, size_t, uint64_t *);
 static size_t	 feed(struct pf_queue *, const char *, size_t, size_t,
 		     uint64_t *, int *);
 static uint64_t	 drain(struct pf_queue *, struct buf *, size_t, size_t);
+static uint64_t	 drain_all(struct pf_queue *, struct buf *, size_t,
+		     struct sink *);
 static size_t	 peek_copy(struct pf_queue *, struct buf *);
 static int	 peek_is(struct pf_queue *, const char *, size_t);
 static const char *fname(enum pf_framing);
@@ -122,6 +126,7 @@ static void	 test_roundtrip(enum pf_framing, uint64_t, uint64_t, uint64_t,
 		     size_t, size_t, int);
 static void	 test_block(void);
 static void	 test_drop(enum pf_overflow, int, uint64_t, uint64_t, int);
+static void	 test_defer(enum pf_overflow);
 static void	 test_drop_bytes(void);
 static void	 test_drop_wrap(void);
 static void	 test_fail(void);
@@ -141,6 +146,7 @@ static void	 m_move(struct model *);
 static void	 m_dropadm(struct model *, size_t);
 static uint64_t	 m_take(struct model *, size_t, struct buf *);
 static int	 m_admit(struct model *);
+static void	 m_overflow(struct model *);
 static int	 m_input(struct model *, const char *, size_t, uint64_t *);
 static int	 m_eof(struct model *, uint64_t *);
 static uint64_t	 m_space(const struct model *);
@@ -350,6 +356,27 @@ drain(struct pf_queue *q, struct buf *b, size_t max, size_t piece)
 		c += pf_queue_consume(q, n);
 		max -= n;
 	}
+	return (c);
+}
+
+/*
+ * Write everything, admitting the waiting records as room is made, as the
+ * engine does.  Returns the records written; *drops counts the drop calls
+ * made meanwhile (pf_queue_admit() must never drop).
+ */
+static uint64_t
+drain_all(struct pf_queue *q, struct buf *b, size_t piece, struct sink *s)
+{
+	uint64_t	c = 0;
+	int		calls = s->calls[0] + s->calls[1];
+
+	for (;;) {
+		c += drain(q, b, SIZE_MAX, piece);
+		if (!pf_queue_waiting(q))
+			break;
+		pf_queue_admit(q, tnow);
+	}
+	s->bad += s->calls[0] + s->calls[1] != calls;
 	return (c);
 }
 
@@ -701,7 +728,8 @@ test_block(void)
 /*
  * Numbered lines into a drop policy, with or without partial writes in
  * between: what was delivered and what was dropped must together be the
- * input, each in order, each record whole, counted exactly.
+ * input, each in order, each record whole, counted exactly.  A read drops
+ * only if records were waiting when it came.
  */
 static void
 test_drop(enum pf_overflow o, int fixed, uint64_t mb, uint64_t mr,
@@ -713,13 +741,16 @@ test_drop(enum pf_overflow o, int fixed, uint64_t mb, uint64_t mr,
 	struct buf		 in, out, tmp;
 	unsigned		 a[NLINES], d[NLINES];
 	int			 seen[NLINES];
-	char			 line[64], desc[128];
+	char			 line[64], desc[128], *sp;
 	const char		*nl;
 	uint64_t		 nin = 0, nout = 0, recs, bytes, n, k;
 	size_t			 fed = 0, want, i, w;
 	int			 na, nd, res, why, badres = 0, unbound = 0;
 	int			 order = 1, part = 0, partok = 0, midrec, all;
-	int			 oldest = o == PF_FULL_DROP_OLDEST;
+	int			 oldest = o == PF_FULL_DROP_OLDEST, calls;
+	int			 early = 0, waited, unacc = 0;
+	uint64_t		 wb, maxk = 0;
+	size_t			 j;
 
 	memset(&in, 0, sizeof(in));
 	memset(&out, 0, sizeof(out));
@@ -738,15 +769,36 @@ test_drop(enum pf_overflow o, int fixed, uint64_t mb, uint64_t mr,
 		want = rnd_in(1, 40);
 		if (want > in.len - fed)
 			want = in.len - fed;
-		w = feed(q, in.p + fed, want, 40, &nin, &res);
-		if (w == 0 || res != PF_QUEUE_OK) {
+		/* One read at a time, to see which one drops. */
+		if (want > pf_queue_space(q, &sp))
+			want = pf_queue_space(q, &sp);
+		waited = pf_queue_waiting(q);
+		calls = s.calls[why];
+		res = put(q, in.p + fed, want, &n);
+		nin += n;
+		early += !waited && s.calls[why] != calls;
+		if (want == 0 || res != PF_QUEUE_OK) {
 			badres++;
 			break;
 		}
-		fed += w;
+		fed += want;
 		midrec = out.len > 0 && out.p[out.len - 1] != '\n';
 		bytes = pf_queue_bytes(q);
 		recs = pf_queue_records(q);
+		/*
+		 * Exact accounting: what waits are the newest whole records,
+		 * before the partial one.
+		 */
+		for (i = fed; i > 0 && in.p[i - 1] != '\n'; i--)
+			;
+		w = fed - i;
+		wb = pf_queue_pending(q) - w;
+		for (k = 0, j = wb <= i ? i - wb : i; j < i; j++)
+			k += in.p[j] == '\n';
+		maxk = k > maxk ? k : maxk;
+		unacc += wb > i ||
+		    out.len + s.b[why].len + bytes + wb + w != fed ||
+		    nout + s.nrec[why] + recs + k != nin;
 		if (bytes > mb && recs > 1 && !(oldest && midrec && recs == 2))
 			unbound++;
 		if (mr && recs > mr && !(oldest && midrec && recs == 2))
@@ -769,12 +821,21 @@ test_drop(enum pf_overflow o, int fixed, uint64_t mb, uint64_t mr,
 			nout += drain(q, &out, rnd_in(1, 30), 30);
 		tnow += MS(1);
 	}
+	/* Fixed lines, none partial: the waiting ones, delivered at the end. */
+	k = pf_queue_pending(q) / 7;
+	calls = s.calls[why];
 	badres += pf_queue_eof(q, tnow, &n) != PF_QUEUE_OK || n != 0;
-	nout += drain(q, &out, SIZE_MAX, 64);
+	nout += drain_all(q, &out, 64, &s);
+	early += s.calls[why] != calls;
 
 	na = line_parse(out.p, out.len, fixed, a);
 	nd = line_parse(s.b[why].p, s.b[why].len, fixed, d);
 	ok(badres == 0 && fed == in.len, "%s: every read accepted", desc);
+	ok(early == 0, "%s: no drop by a read that found nothing waiting, "
+	    "nor at the end", desc);
+	ok(unacc == 0 && maxk > 0, "%s: after every read, in = out + dropped "
+	    "+ admitted + waiting (up to %llu), in bytes and records", desc,
+	    (unsigned long long)maxk);
 	ok(unbound == 0, "%s: -m and -n held after every read", desc);
 	ok(na >= 0, "%s: delivered records whole and unaltered", desc);
 	ok(nd >= 0 && s.b[!why].len == 0 && s.calls[!why] == 0,
@@ -804,14 +865,21 @@ test_drop(enum pf_overflow o, int fixed, uint64_t mb, uint64_t mr,
 		    "%s: a partly written head delivered whole (%d/%d)", desc,
 		    partok, part);
 	if (fixed && !consume) {
+		/*
+		 * The bound's worth, the oldest or the newest, and then the
+		 * records still waiting at the end: the last ones read.
+		 */
+		w = k;
 		k = mb / 7;
 		if (mr && mr < k)
 			k = mr;
-		all = na == (int)k;
+		all = na == (int)(k + w);
 		for (i = 0; all && i < k; i++)
-			all &= a[i] == (oldest ? NLINES - k + i : i);
-		ok(all, "%s: the %s %llu delivered", desc,
-		    oldest ? "newest" : "oldest", (unsigned long long)k);
+			all &= a[i] == (oldest ? NLINES - k - w + i : i);
+		for (i = 0; all && i < w; i++)
+			all &= a[k + i] == NLINES - w + i;
+		ok(all, "%s: the %s %llu delivered, then the last %zu", desc,
+		    oldest ? "newest" : "oldest", (unsigned long long)k, w);
 	}
 	qfree(q, &s);
 	buf_free(&in);
@@ -820,8 +888,162 @@ test_drop(enum pf_overflow o, int fixed, uint64_t mb, uint64_t mr,
 }
 
 /*
+ * Deferred drops, for a drop policy: a read that finds nothing waiting
+ * drops nothing, however many records it brings past -n or -m; the excess
+ * waits and is admitted, in order, as writes make room.  Only a read that
+ * comes while records still wait drops, by policy, from the waiting and
+ * the new records together.  Admitting never drops, and neither does the
+ * end of input.
+ */
+static void
+test_defer(enum pf_overflow o)
+{
+	struct pf_queue_limits	 l;
+	struct pf_queue		*q;
+	struct sink		 s;
+	struct buf		 in, out;
+	const char		*on = oname(o);
+	char			*sp, line[64];
+	uint64_t		 n;
+	size_t			 i;
+	int			 oldest = o == PF_FULL_DROP_OLDEST, why, bad;
+
+	why = oldest ? PF_DROP_OLDEST : PF_DROP_NEWEST;
+	memset(&in, 0, sizeof(in));
+	memset(&out, 0, sizeof(out));
+
+	/* (1) One read past -n while nothing waits. */
+	l = limits(PF_FRAME_LINE, o, 1000, 3, 100, 0);
+	q = qnew(&l, &s);
+	is_int(PUT(q, "a\nb\nc\nd\ne\n"), PF_QUEUE_OK,
+	    "%s -n 3: five records in one read", on);
+	ok(lastn == 5 && pf_queue_records(q) == 3 && pf_queue_waiting(q) &&
+	    pf_queue_pending(q) == 4 && PEEK_IS(q, "a\nb\nc\n") &&
+	    s.calls[0] + s.calls[1] == 0,
+	    "%s -n 3: three admitted, two wait, none dropped", on);
+	ok(pf_queue_space(q, &sp) > 0,
+	    "%s: upstream may read on while records wait", on);
+	is_int(pf_queue_admit(q, tnow), PF_QUEUE_OK,
+	    "%s: admit with no room", on);
+	ok(pf_queue_records(q) == 3 && pf_queue_waiting(q) &&
+	    s.calls[0] + s.calls[1] == 0,
+	    "%s: admit with no room: nothing admitted, nothing dropped", on);
+	is_int(drain(q, &out, 2, 2), 1, "%s: one record written", on);
+	pf_queue_admit(q, tnow);
+	ok(PEEK_IS(q, "b\nc\nd\n") && pf_queue_waiting(q) &&
+	    s.calls[0] + s.calls[1] == 0,
+	    "%s: admit: the next one in order, none dropped", on);
+	drain_all(q, &out, 3, &s);
+	ok(out.len == 10 && memcmp(out.p, "a\nb\nc\nd\ne\n", 10) == 0 &&
+	    s.calls[0] + s.calls[1] == 0 && s.bad == 0 &&
+	    pf_queue_pending(q) == 0,
+	    "%s -n 3: all five delivered in order, none dropped", on);
+	qfree(q, &s);
+
+	/* Many times -n in one read, as from a file: still no drop. */
+	l = limits(PF_FRAME_LINE, o, 1 << 20, 5, 100, 0);
+	q = qnew(&l, &s);
+	in.len = out.len = 0;
+	for (i = 0; i < NLINES; i++)
+		buf_add(&in, line, line_make(line, (unsigned)i, 0));
+	is_int(put(q, in.p, in.len, &n), PF_QUEUE_OK,
+	    "%s -n 5: %d records in one read", on, NLINES);
+	ok(n == NLINES && pf_queue_records(q) == 5 &&
+	    s.calls[0] + s.calls[1] == 0,
+	    "%s -n 5: five admitted, the rest wait, none dropped", on);
+	drain_all(q, &out, 50, &s);
+	ok(out.len == in.len && memcmp(out.p, in.p, in.len) == 0 &&
+	    s.calls[0] + s.calls[1] == 0 && s.bad == 0,
+	    "%s -n 5: written as room was made, all delivered", on);
+	qfree(q, &s);
+
+	/* And past -m. */
+	l = limits(PF_FRAME_LINE, o, 10, 0, 100, 0);
+	q = qnew(&l, &s);
+	is_int(PUT(q, "aaaa\nbbbb\ncccc\n"), PF_QUEUE_OK,
+	    "%s -m 10: three records of 5 bytes in one read", on);
+	ok(PEEK_IS(q, "aaaa\nbbbb\n") && pf_queue_pending(q) == 5 &&
+	    s.calls[0] + s.calls[1] == 0,
+	    "%s -m 10: two admitted, one waits, none dropped", on);
+	qfree(q, &s);
+
+	/* (2) No writes at all: the second read drops, exactly. */
+	l = limits(PF_FRAME_LINE, o, 1000, 3, 100, 0);
+	q = qnew(&l, &s);
+	PUT(q, "a\nb\nc\nd\ne\n");
+	is_int(PUT(q, "f\ng\n"), PF_QUEUE_OK,
+	    "%s -n 3: a second read while two wait", on);
+	if (oldest)
+		ok(PEEK_IS(q, "e\nf\ng\n") && s.nrec[why] == 4 &&
+		    s.b[why].len == 8 && memcmp(s.b[why].p,
+		    "a\nb\nc\nd\n", 8) == 0,
+		    "%s: a, b, c, d dropped, the newest three kept", on);
+	else
+		ok(PEEK_IS(q, "a\nb\nc\n") && s.nrec[why] == 4 &&
+		    s.b[why].len == 8 && memcmp(s.b[why].p,
+		    "d\ne\nf\ng\n", 8) == 0,
+		    "%s: d, e, f, g dropped, the oldest three kept", on);
+	ok(!pf_queue_waiting(q) && pf_queue_pending(q) == 0 &&
+	    s.calls[!why] == 0 && s.bad == 0,
+	    "%s: nothing waits after the drop, in = kept 3 + dropped 4", on);
+	is_int(PUT(q, "h\ni\n"), PF_QUEUE_OK,
+	    "%s: a third read, nothing waiting", on);
+	ok(s.nrec[why] == 4 && pf_queue_waiting(q) &&
+	    pf_queue_pending(q) == 4,
+	    "%s: h, i wait, nothing more dropped", on);
+	is_int(PUT(q, "j"), PF_QUEUE_OK,
+	    "%s: a fourth read, only a partial record", on);
+	if (oldest)
+		ok(PEEK_IS(q, "g\nh\ni\n") && s.nrec[why] == 6 &&
+		    s.b[why].len == 12 && memcmp(s.b[why].p + 8, "e\nf\n",
+		    4) == 0, "%s: e, f dropped for h, i", on);
+	else
+		ok(PEEK_IS(q, "a\nb\nc\n") && s.nrec[why] == 6 &&
+		    s.b[why].len == 12 && memcmp(s.b[why].p + 8, "h\ni\n",
+		    4) == 0, "%s: h, i dropped", on);
+	ok(!pf_queue_waiting(q) && pf_queue_pending(q) == 1,
+	    "%s: in 9 = kept 3 + dropped 6, the partial pending", on);
+	PUT(q, "k\nl");
+	bad = s.calls[0] + s.calls[1];
+	ok(pf_queue_eof(q, tnow, &n) == PF_QUEUE_OK && n == 1 &&
+	    s.calls[0] + s.calls[1] == bad && pf_queue_waiting(q),
+	    "%s: end of input while jk and l wait: no drop", on);
+	out.len = 0;
+	drain_all(q, &out, 2, &s);
+	if (oldest)
+		ok(out.len == 10 && memcmp(out.p, "g\nh\ni\njk\nl",
+		    10) == 0 && s.nrec[why] == 6 && s.bad == 0,
+		    "%s: delivered g h i jk l, dropped 6: all 11 accounted",
+		    on);
+	else
+		ok(out.len == 10 && memcmp(out.p, "a\nb\nc\njk\nl",
+		    10) == 0 && s.nrec[why] == 6 && s.bad == 0,
+		    "%s: delivered a b c jk l, dropped 6: all 11 accounted",
+		    on);
+	qfree(q, &s);
+
+	/* (3) Admit never drops, whatever waits and however often. */
+	l = limits(PF_FRAME_LINE, o, 8, 2, 100, 0);
+	q = qnew(&l, &s);
+	PUT(q, "aaa\nbbb\nccc\nddd\neee\n");
+	for (i = 0, bad = 0; i < 50; i++) {
+		bad += pf_queue_admit(q, tnow) != PF_QUEUE_OK;
+		if (i % 10 == 9)
+			drain(q, &out, 1, 1);
+	}
+	ok(bad == 0 && s.calls[0] + s.calls[1] == 0 && s.bad == 0,
+	    "%s: 50 admits, some after writes: none dropped", on);
+	qfree(q, &s);
+
+	buf_free(&in);
+	buf_free(&out);
+}
+
+/*
  * Bytes mode has no records: drop-oldest cuts exactly the excess from the
- * front, drop-newest drops whole reads.
+ * front, drop-newest drops whole reads.  Here too a read drops only if a
+ * chunk was waiting when it came, and then the chunk that waited and the
+ * one read are each kept or dropped whole.
  */
 static void
 test_drop_bytes(void)
@@ -829,74 +1051,117 @@ test_drop_bytes(void)
 	struct pf_queue_limits	 l;
 	struct pf_queue		*q;
 	struct sink		 s;
-	struct buf		 in, out;
-	uint64_t		 nin = 0, before, dead;
-	size_t			 fed = 0, n;
-	char			 c;
-	int			 res, bad = 0;
+	struct buf		 in, out, want;
+	uint64_t		 r, before, dead, grow, wl;
+	size_t			 fed = 0, n, i;
+	char			 c, *gone, *sp;
+	const char		*dp;
+	int			 res, bad = 0, early = 0, waited, calls;
 
 	memset(&in, 0, sizeof(in));
 	memset(&out, 0, sizeof(out));
+	memset(&want, 0, sizeof(want));
 	while (in.len < 1000) {
 		c = (char)rnd();
 		buf_add(&in, &c, 1);
 	}
+	if ((gone = calloc(1, in.len)) == NULL)
+		abort();
 
 	l = limits(PF_FRAME_BYTES, PF_FULL_DROP_OLDEST, 64, 0, 0, 0);
 	q = qnew(&l, &s);
-	while (fed < in.len) {
-		fed += feed(q, in.p + fed, in.len - fed, 64, &nin, &res);
-		bad += res != PF_QUEUE_OK || pf_queue_bytes(q) > 64;
+	for (fed = 0; fed < in.len; fed += n) {
+		n = rnd_in(1, 64);
+		if (n > in.len - fed)
+			n = in.len - fed;
+		if (n > pf_queue_space(q, &sp))
+			n = pf_queue_space(q, &sp);
+		waited = pf_queue_waiting(q);
+		calls = s.calls[PF_DROP_OLDEST];
+		res = put(q, in.p + fed, n, &r);
+		bad += n == 0 || res != PF_QUEUE_OK || pf_queue_bytes(q) > 64;
+		early += !waited && s.calls[PF_DROP_OLDEST] != calls;
+		if (n == 0)
+			break;
 	}
-	drain(q, &out, SIZE_MAX, 64);
-	ok(bad == 0 && out.len == 64 &&
-	    memcmp(out.p, in.p + in.len - 64, 64) == 0,
-	    "drop-oldest bytes: the last 64 bytes delivered");
-	ok(s.b[PF_DROP_OLDEST].len == in.len - 64 &&
-	    memcmp(s.b[PF_DROP_OLDEST].p, in.p, in.len - 64) == 0 &&
+	/* A chunk still waiting is delivered after the 64 bytes. */
+	wl = pf_queue_pending(q);
+	drain_all(q, &out, 64, &s);
+	ok(bad == 0 && early == 0 && out.len == 64 + wl &&
+	    memcmp(out.p, in.p + in.len - out.len, out.len) == 0,
+	    "drop-oldest bytes: the last 64 bytes delivered, and the %llu "
+	    "waiting", (unsigned long long)wl);
+	ok(s.b[PF_DROP_OLDEST].len == in.len - out.len &&
+	    memcmp(s.b[PF_DROP_OLDEST].p, in.p, in.len - out.len) == 0 &&
 	    s.nrec[PF_DROP_OLDEST] == (uint64_t)s.calls[PF_DROP_OLDEST] &&
 	    s.b[PF_DROP_NEWEST].len == 0 && s.bad == 0,
 	    "drop-oldest bytes: the first %zu bytes dropped, in order",
-	    in.len - 64);
+	    in.len - out.len);
 	qfree(q, &s);
 	buf_free(&out);
 
 	l = limits(PF_FRAME_BYTES, PF_FULL_DROP_NEWEST, 64, 0, 0, 0);
 	q = qnew(&l, &s);
 	for (fed = 0; fed < in.len; fed += n) {
-		n = rnd_in(1, 20);
+		n = rnd_in(1, 40);
 		if (n > in.len - fed)
 			n = in.len - fed;
 		before = pf_queue_bytes(q);
 		dead = s.b[PF_DROP_NEWEST].len;
-		if (put(q, in.p + fed, n, &nin) != PF_QUEUE_OK) {
+		waited = pf_queue_waiting(q);
+		wl = pf_queue_pending(q);
+		if (put(q, in.p + fed, n, &r) != PF_QUEUE_OK) {
 			bad++;
 			break;
 		}
-		if (pf_queue_bytes(q) == before + n)
-			bad += s.b[PF_DROP_NEWEST].len != dead;
-		else if (pf_queue_bytes(q) == before)
-			bad += s.b[PF_DROP_NEWEST].len != dead + n ||
-			    memcmp(s.b[PF_DROP_NEWEST].p + dead, in.p + fed,
-			    n) != 0;
+		grow = s.b[PF_DROP_NEWEST].len - dead;
+		dp = s.b[PF_DROP_NEWEST].p + dead;
+		if (!waited) {
+			/* Admitted, or waiting: never dropped. */
+			early += grow != 0;
+			bad += !(pf_queue_bytes(q) == before + n &&
+			    !pf_queue_waiting(q)) &&
+			    !(pf_queue_bytes(q) == before &&
+			    pf_queue_pending(q) == n);
+		} else if (grow == wl && memcmp(dp, in.p + fed - wl, wl) == 0)
+			memset(gone + fed - wl, 1, wl);
+		else if (grow == n && memcmp(dp, in.p + fed, n) == 0)
+			memset(gone + fed, 1, n);
+		else if (grow == wl + n &&
+		    memcmp(dp, in.p + fed - wl, wl + n) == 0)
+			memset(gone + fed - wl, 1, wl + n);
 		else
-			bad++;
-		if (rnd() % 4 == 0)
+			bad += grow != 0;
+		bad += waited && pf_queue_waiting(q);
+		if (rnd() % 4 == 0) {
 			drain(q, &out, rnd_in(1, 30), 30);
+			calls = s.calls[PF_DROP_NEWEST];
+			pf_queue_admit(q, tnow);
+			early += s.calls[PF_DROP_NEWEST] != calls;
+		}
 	}
-	drain(q, &out, SIZE_MAX, 64);
-	ok(bad == 0 && out.len + s.b[PF_DROP_NEWEST].len == in.len &&
+	drain_all(q, &out, 64, &s);
+	for (i = 0; i < in.len; i++)
+		if (!gone[i])
+			buf_add(&want, in.p + i, 1);
+	ok(bad == 0 && early == 0 && s.calls[PF_DROP_NEWEST] > 0 &&
+	    out.len + s.b[PF_DROP_NEWEST].len == in.len &&
+	    out.len == want.len && memcmp(out.p, want.p, out.len) == 0 &&
 	    s.bad == 0 && s.b[PF_DROP_OLDEST].len == 0,
-	    "drop-newest bytes: each read kept or dropped whole");
+	    "drop-newest bytes: each read kept or dropped whole, and only "
+	    "behind a waiting one");
 	qfree(q, &s);
+	free(gone);
 	buf_free(&in);
 	buf_free(&out);
+	buf_free(&want);
 }
 
 /*
- * Drop-newest closes the gap a dropped record leaves by moving the partial
- * record behind it down, here across the end of the ring; the dropped
- * record itself straddles it and reaches the callback in two pieces.
+ * Drop-newest closes the gap a dropped record leaves by moving the records
+ * and the partial record behind it down, here across the end of the ring;
+ * the dropped record itself straddles it and reaches the callback in two
+ * pieces.
  */
 static void
 test_drop_wrap(void)
@@ -930,15 +1195,20 @@ test_drop_wrap(void)
 	buf_add(&in, "\nccccccccc", 10);
 	is_int(put(q, in.p, in.len, &lastn), PF_QUEUE_OK,
 	    "drop wrap: a 96-byte record past -m 100, and a partial");
+	ok(s.calls[PF_DROP_NEWEST] == 0 && pf_queue_waiting(q),
+	    "drop wrap: it waits, nothing waited before");
+	is_int(PUT(q, "\ndd"), PF_QUEUE_OK,
+	    "drop wrap: more input while it waits");
 	ok(s.calls[PF_DROP_NEWEST] == 1 && s.nrec[PF_DROP_NEWEST] == 1 &&
 	    s.bad == 0 && s.b[PF_DROP_NEWEST].len == 96 &&
 	    memcmp(s.b[PF_DROP_NEWEST].p, "bbbbbb", 6) == 0 &&
-	    memcmp(s.b[PF_DROP_NEWEST].p + 6, in.p, 90) == 0,
+	    memcmp(s.b[PF_DROP_NEWEST].p + 6, in.p, 90) == 0 &&
+	    !pf_queue_waiting(q),
 	    "drop wrap: the straddling record dropped byte-exact");
 	PUT(q, "\n");
-	ok(pf_queue_peek(q, iov, &len) == 2 && len == 20 &&
-	    PEEK_IS(q, "aaaaaaaaa\nccccccccc\n"),
-	    "drop wrap: the partial moved over the end, then completed");
+	ok(pf_queue_peek(q, iov, &len) == 2 && len == 23 &&
+	    PEEK_IS(q, "aaaaaaaaa\nccccccccc\ndd\n"),
+	    "drop wrap: the record and the partial moved over the end");
 	qfree(q, &s);
 	buf_free(&in);
 }
@@ -1133,8 +1403,12 @@ test_fill_age(void)
 	pf_queue_consume(q, 3);
 	tnow = S(100);
 	PUT(q, "bbbbbbbbb\nccccccccc\n");
-	ok(PEEK_IS(q, "aaaaaa\nccccccccc\n") &&
-	    s.nrec[PF_DROP_OLDEST] == 1, "drop-oldest: head kept, b dropped");
+	ok(PEEK_IS(q, "aaaaaa\nbbbbbbbbb\n") && pf_queue_waiting(q) &&
+	    s.calls[PF_DROP_OLDEST] == 0, "drop-oldest: b admitted, c waits");
+	PUT(q, "ddddddddd\n");
+	ok(PEEK_IS(q, "aaaaaa\nddddddddd\n") &&
+	    s.nrec[PF_DROP_OLDEST] == 2 && !pf_queue_waiting(q),
+	    "drop-oldest: head kept, b and c dropped");
 	ok(pf_queue_oldest_age(q, S(100)) > 99 - e,
 	    "age: the kept head is 99s old (got %.3f)",
 	    pf_queue_oldest_age(q, S(100)));
@@ -1203,6 +1477,8 @@ m_init(struct model *m, const struct pf_queue_limits *l)
 		m->lim.read_size = 1 << 20;
 	if (l->framing == PF_FRAME_BYTES && m->lim.read_size > l->max_bytes)
 		m->lim.read_size = l->max_bytes;
+	if (l->framing == PF_FRAME_BYTES)
+		m->lim.max_records = 0;		/* chunks are not counted */
 	m->term = l->framing == PF_FRAME_BYTES ? -1 :
 	    l->framing == PF_FRAME_NUL ? '\0' : '\n';
 }
@@ -1284,29 +1560,35 @@ m_take(struct model *m, size_t n, struct buf *to)
 	return (m->term == -1 ? 0 : c);
 }
 
+/* Admit the waiting records that fit, in order; never drop. */
 static int
 m_admit(struct model *m)
+{
+	while (m->wait.n > 0 && m_fits(m, ml_at(&m->wait, 0)->len, 1))
+		m_move(m);
+	if (m->wait.n > 0 && m->lim.overflow == PF_FULL_FAIL)
+		return (PF_QUEUE_FULL);
+	return (PF_QUEUE_OK);
+}
+
+/*
+ * Input came while records waited, under a drop policy: drop from the
+ * waiting and the new records together, until nothing waits.
+ */
+static void
+m_overflow(struct model *m)
 {
 	struct mrec	*r;
 	uint64_t	 d;
 	size_t		 i;
 
-	if (m->wait.n == 0)
-		return (PF_QUEUE_OK);
 	if (m_fits(m, m->waitbytes, m->wait.n)) {
 		while (m->wait.n > 0)
 			m_move(m);
-		return (PF_QUEUE_OK);
+		return;
 	}
-	switch (m->lim.overflow) {
-	case PF_FULL_BLOCK:
-	case PF_FULL_FAIL:
-		while (m->wait.n > 0 && m_fits(m, ml_at(&m->wait, 0)->len, 1))
-			m_move(m);
-		if (m->wait.n > 0 && m->lim.overflow == PF_FULL_FAIL)
-			return (PF_QUEUE_FULL);
-		break;
-	case PF_FULL_DROP_NEWEST:
+	if (m->lim.overflow == PF_FULL_DROP_NEWEST) {
+		/* Each record that fits is kept, in order. */
 		while (m->wait.n > 0) {
 			r = ml_at(&m->wait, 0);
 			if (m_fits(m, r->len, 1)) {
@@ -1319,34 +1601,30 @@ m_admit(struct model *m)
 			m->recno++;
 			ml_del(&m->wait, 0);
 		}
-		break;
-	case PF_FULL_DROP_OLDEST:
-		if (m->term == -1) {
-			/* No records: the excess bytes, oldest first. */
-			d = m->admbytes + m->waitbytes - m->lim.max_bytes;
-			if (d > m->admbytes)
-				d = m->admbytes;
-			while (m->wait.n > 0)
-				m_move(m);
-			m_take(m, d, &m->dead[PF_DROP_OLDEST]);
-			m->deadn[PF_DROP_OLDEST]++;
-			break;
-		}
+		return;
+	}
+	if (m->term == -1) {
+		/* No records: the excess bytes, oldest first. */
+		d = m->admbytes + m->waitbytes - m->lim.max_bytes;
 		while (m->wait.n > 0)
 			m_move(m);
-		i = m->headw > 0;
-		while (i + 1 < m->adm.n && (m->admbytes > m->lim.max_bytes ||
-		    (m->lim.max_records && m->adm.n > m->lim.max_records)))
-			m_dropadm(m, i);
-		break;
+		m_take(m, d, &m->dead[PF_DROP_OLDEST]);
+		m->deadn[PF_DROP_OLDEST]++;
+		return;
 	}
-	return (PF_QUEUE_OK);
+	while (m->wait.n > 0)
+		m_move(m);
+	i = m->headw > 0;
+	while (i + 1 < m->adm.n && (m->admbytes > m->lim.max_bytes ||
+	    (m->lim.max_records && m->adm.n > m->lim.max_records)))
+		m_dropadm(m, i);
 }
 
 static int
 m_input(struct model *m, const char *p, size_t n, uint64_t *nrec)
 {
 	size_t	i;
+	int	waited = m->wait.n > 0;
 
 	*nrec = 0;
 	if (m->term == -1) {
@@ -1372,7 +1650,10 @@ m_input(struct model *m, const char *p, size_t n, uint64_t *nrec)
 		if (m->toolong)
 			m->part.len = 0;
 	}
-	if (m_admit(m) == PF_QUEUE_FULL)
+	if (waited && (m->lim.overflow == PF_FULL_DROP_NEWEST ||
+	    m->lim.overflow == PF_FULL_DROP_OLDEST))
+		m_overflow(m);
+	else if (m_admit(m) == PF_QUEUE_FULL)
 		return (PF_QUEUE_FULL);
 	return (m->toolong ? PF_QUEUE_TOOLONG : PF_QUEUE_OK);
 }
@@ -1395,14 +1676,20 @@ m_eof(struct model *m, uint64_t *nrec)
 
 /*
  * How much may be read: 0 or the exact room under block, unlimited (but
- * not 0) under the other policies, which read on while full.
+ * not 0) under the other policies, which read on while full; the drop
+ * policies even while records wait.
  */
 static uint64_t
 m_space(const struct model *m)
 {
 	uint64_t	used, cap;
 
-	if (m->toolong || m->wait.n > 0)
+	if (m->toolong)
+		return (0);
+	if (m->lim.overflow == PF_FULL_DROP_NEWEST ||
+	    m->lim.overflow == PF_FULL_DROP_OLDEST)
+		return (UINT64_MAX);
+	if (m->wait.n > 0)
 		return (0);
 	if (m->lim.overflow != PF_FULL_BLOCK)
 		return (UINT64_MAX);
@@ -1696,6 +1983,8 @@ main(void)
 	test_drop(PF_FULL_DROP_OLDEST, 1, 50, 0, 1);
 	test_drop(PF_FULL_DROP_OLDEST, 0, 200, 3, 1);
 	test_drop(PF_FULL_DROP_OLDEST, 0, 64, 1, 1);
+	test_defer(PF_FULL_DROP_NEWEST);
+	test_defer(PF_FULL_DROP_OLDEST);
 	test_drop_bytes();
 	test_drop_wrap();
 	test_fail();

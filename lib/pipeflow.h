@@ -150,9 +150,10 @@ typedef void	 pf_status_extra_fn(FILE *, const char *, void *);
 
 /*
  * Resolve the status directory: dir if not NULL, else $PIPEFLOW_STATUS_DIR,
- * else $XDG_RUNTIME_DIR/pipeflow, else /tmp/pipeflow-UID.  Create it 0700
- * if missing; refuse one owned by another user or writable by group or
- * others.  Returns NULL with *errstr set (and errno) on failure.
+ * else $XDG_RUNTIME_DIR/pipeflow, else /tmp/pipeflow-UID, as
+ * pf_status_dir() does.  Create it 0700 if missing; refuse one owned by
+ * another user or writable by group or others.  Returns NULL with *errstr
+ * set (and errno) on failure.
  */
 struct pf_status *pf_status_open(const char *, const char *, const char *,
 		     const char **);
@@ -189,5 +190,229 @@ void		 pf_proc_title(enum pf_state, double);
 pid_t		 pf_proc_spawn(const char *, char *const []);
 /* Reap finished children without blocking. */
 void		 pf_proc_reap(void);
+
+/* field.c: picking a field out of a record. */
+
+#define PF_FIELD_MAXNUM		1024	/* highest field number */
+#define PF_FIELD_MAXDEPTH	8	/* JSON path segments */
+#define PF_FIELD_MAXSPEC	256	/* bytes of JSON path names */
+
+/*
+ * A compiled field spec, filled by pf_field_parse(); plain data that
+ * holds no pointer into the spec string, so it may be copied and needs
+ * no freeing.
+ */
+struct pf_field {
+	unsigned int	 num;		/* field number (1-based), 0 if JSON */
+	int		 sep;		/* separator byte, -1 for blanks */
+	unsigned int	 depth;		/* JSON path segments */
+	uint16_t	 off[PF_FIELD_MAXDEPTH];	/* name offsets */
+	uint16_t	 len[PF_FIELD_MAXDEPTH];	/* name lengths */
+	char		 names[PF_FIELD_MAXSPEC];
+};
+
+/*
+ * Compile a field spec as pipeflow(7) defines it.  "N" is the Nth field
+ * (1 to PF_FIELD_MAXNUM, plain decimal without sign or leading zero),
+ * split on sep: sep NULL or "" means runs of blanks (space and tab), as
+ * awk and sort split, leading and trailing blanks ignored; otherwise sep
+ * is one byte and every occurrence ends a field.  ".name" or ".a.b" is a
+ * member of a JSON object record, at most PF_FIELD_MAXDEPTH names deep;
+ * a name is any non-empty run of bytes other than '.'.  sep is checked
+ * but unused for a JSON path.  Returns 0, or -1 with *errstr set
+ * ("invalid field", "field numbers start at 1", "field number too large",
+ * "field path too deep", "field path too long", "separator must be one
+ * character").
+ */
+int		 pf_field_parse(struct pf_field *, const char *, const char *,
+		     const char **);
+/*
+ * Find the field in the record of len bytes at rec: the record need not
+ * be NUL-terminated, may hold NUL bytes and invalid UTF-8, and excludes
+ * its terminator.  Returns 1 and stores the value's span (inside rec) in
+ * *val and *vlen, or 0 if the record lacks the field.  Never reads past
+ * rec + len, never allocates, runs in time linear in len.
+ *
+ * Numbered fields: a record split on a separator has one more field than
+ * it has separators, so fields may be empty ("a,,b" has an empty field
+ * 2); an empty record has no field at all.  Split on blanks, a field is a
+ * run of non-blanks and is never empty.
+ *
+ * JSON paths: the record (blanks around it allowed) must be an object.
+ * Keys are compared with the spec's names byte for byte, without
+ * unescaping ("a\u0062" does not match ".ab"); of duplicate keys the
+ * first wins, for the last name and for the objects on the way.  A
+ * string value is returned as the raw bytes between its quotes, escapes
+ * left as they are; a number as its literal text ("-1.5e3").  An object,
+ * array, true, false or null where the value should be is not a usable
+ * field: 0.  Everything up to and just after the value is checked for
+ * JSON syntax, bracket nesting included (up to 1024 levels), and a
+ * malformed or truncated record yields 0; what follows the value is not
+ * read.  String contents are not validated (escapes, control bytes,
+ * UTF-8): the scanner only finds where each string ends.
+ */
+int		 pf_field_get(const struct pf_field *, const char *, size_t,
+		     const char **, size_t *);
+
+enum pf_timefmt {
+	PF_TIME_EPOCH = 0,	/* seconds since the epoch, decimals allowed */
+	PF_TIME_EPOCH_MS,	/* milliseconds, decimals allowed */
+	PF_TIME_EPOCH_US,	/* microseconds, decimals allowed */
+	PF_TIME_RFC3339		/* 2026-11-23T16:19:40.5+01:00 */
+};
+
+/*
+ * Name to format: "epoch", "epoch-ms", "epoch-us", "rfc3339".  Returns 0,
+ * or -1 with errno EINVAL for any other name.
+ */
+int		 pf_timefmt_parse(const char *, enum pf_timefmt *);
+/*
+ * Parse the timestamp of len bytes at s (not NUL-terminated, e.g. a span
+ * from pf_field_get) into nanoseconds since 1970-01-01T00:00:00Z.  Epoch
+ * formats take an unsigned decimal with an optional fraction
+ * ("1700000000.123"; digits on both sides of the point; no sign, blank
+ * or exponent).  RFC 3339 takes YYYY-MM-DDThh:mm:ss, optional fraction
+ * of any length, then Z or +hh:mm / -hh:mm; t, z and a space for T are
+ * accepted; a leap second (ss = 60) counts as the first second of the
+ * next minute.  Fractions finer than a nanosecond are truncated.  The
+ * computation is pure arithmetic: no locale or TZ involved.  Returns 0,
+ * or -1 with *errstr set ("invalid time", "invalid date", "time out of
+ * range" when the result does not fit in an int64_t).
+ */
+int		 pf_time_parse(const char *, size_t, enum pf_timefmt,
+		     int64_t *, const char **);
+
+/* quantile.c: ages and latencies, summarised. */
+
+/*
+ * A fixed-size log-linear histogram of nanosecond values, after
+ * HdrHistogram: 32 linear buckets per power of two, so a quantile is
+ * reported within 1/64 of the exact value from 1024ns to 2^52ns (52
+ * days), within 16ns below (1.6% at 1us).  Larger values share the top
+ * bucket; the count, minimum and maximum stay exact.  A zeroed struct is
+ * an empty histogram; it needs no allocation and no cleanup.
+ */
+#define PF_HIST_SUB_BITS	5	/* 32 buckets per power of two */
+#define PF_HIST_UNIT_BITS	5	/* 32ns wide at the bottom */
+#define PF_HIST_TOP_BITS	47	/* values below 2^(47 + 5) ns */
+#define PF_HIST_BUCKETS	\
+	((PF_HIST_TOP_BITS - PF_HIST_SUB_BITS + 1) << PF_HIST_SUB_BITS)
+
+struct pf_hist {
+	uint64_t	 count;		/* values added */
+	uint64_t	 total;		/* sum of bucket[] */
+	uint64_t	 min;		/* valid when count > 0 */
+	uint64_t	 max;
+	uint32_t	 bucket[PF_HIST_BUCKETS];
+};
+
+/* Empty the histogram. */
+void		 pf_hist_reset(struct pf_hist *);
+/*
+ * Add one value.  O(1) and branch-light: meant to be called per record.
+ * Should a bucket reach 2^32 values, every bucket is halved, so that from
+ * then on the quantiles lean towards recent values; count and max do not.
+ */
+void		 pf_hist_add(struct pf_hist *, uint64_t);
+/* Add every value of src to dst, as if each had been added to dst. */
+void		 pf_hist_merge(struct pf_hist *, const struct pf_hist *);
+/*
+ * The q-quantile (q in [0, 1]) by nearest rank: the smallest value with
+ * at least q of the values at or below it, within the error above and
+ * clamped to [min, max].  q <= 0 (or NaN) gives the exact minimum, q >= 1
+ * the exact maximum; an empty histogram gives 0.  O(PF_HIST_BUCKETS).
+ */
+uint64_t	 pf_hist_quantile(const struct pf_hist *, double);
+/* Number of values added (exact). */
+uint64_t	 pf_hist_count(const struct pf_hist *);
+/* Largest and smallest value added (exact), or 0 if none. */
+uint64_t	 pf_hist_max(const struct pf_hist *);
+uint64_t	 pf_hist_min(const struct pf_hist *);
+
+/* statusread.c: reading status files back. */
+
+#define PF_STAGE_MAX_FILE	(1024 * 1024)	/* larger: refused */
+#define PF_STAGE_MAX_LINE	4096		/* so are longer lines */
+#define PF_STAGE_MAX_SECONDS	1e10		/* seconds clamp here */
+
+/*
+ * One stage as its status file describes it.  Counters missing from the
+ * file are 0, fills and the pid -1.  Every value is clamped to its range
+ * (counters to [0, UINT64_MAX], pressure and fills to [0, 1], seconds to
+ * [0, PF_STAGE_MAX_SECONDS] so that they convert to nanoseconds in a
+ * uint64_t) and is never NaN.  The pid is a plain decimal in [1, INT_MAX]
+ * or -1 (absent, or anything else), so that kill(pid, 0) can never reach
+ * a process group.  name matches pf_status_valid_name() (or is empty from
+ * pf_stage_parse() without a stage label); tool holds only
+ * [A-Za-z0-9_.+-], other bytes replaced by '_', so both are safe to print.
+ */
+struct pf_stage {
+	char		 name[65];
+	char		 tool[32];
+	int		 state;		/* enum pf_state or -1 */
+	uint64_t	 records_in;
+	uint64_t	 records_out;
+	uint64_t	 bytes_in;
+	uint64_t	 bytes_out;
+	uint64_t	 dropped;	/* all reasons */
+	uint64_t	 coalesced;
+	uint64_t	 buffer_bytes;
+	uint64_t	 buffer_records;
+	uint64_t	 buffer_capacity;
+	uint64_t	 spill_bytes;
+	double		 pressure;
+	double		 oldest_age;	/* seconds */
+	double		 input_wait;	/* seconds */
+	double		 output_wait;	/* seconds */
+	double		 output_pipe_fill;	/* -1 when absent */
+	double		 input_pipe_fill;	/* -1 when absent */
+	double		 updated;	/* epoch seconds, 0 if absent */
+	pid_t		 pid;		/* the writer's, -1 when absent */
+	double		 mtime;		/* epoch seconds (fstat) */
+};
+
+/*
+ * Parse len bytes of Prometheus text (format 0.0.4) into *st.  Comments,
+ * blank lines, unknown metrics and unknown states are skipped, labels may
+ * come in any order, a trailing CR is ignored, a timestamp is accepted.
+ * The file is refused, returning -1 with errno EINVAL (EFBIG when too
+ * large) and *errstr set, when it is larger than PF_STAGE_MAX_FILE, has
+ * a line longer than PF_STAGE_MAX_LINE, a NUL byte, a line that is not a
+ * well-formed sample, no newline at the end (a truncated file), a sample
+ * given twice, samples of more than one stage or tool, or an invalid
+ * stage name.  *st is filled even then, but means nothing.  Returns 0 on
+ * success.  Allocates nothing but, on the first call, a C locale object
+ * kept for the life of the process; not thread-safe before that call.
+ */
+int		 pf_stage_parse(struct pf_stage *, const char *, size_t,
+		     const char **);
+/*
+ * Read and parse the status file name under dirfd (AT_FDCWD for the
+ * current directory).  A symbolic link, anything but a regular file and
+ * anything over PF_STAGE_MAX_FILE are refused; opening never blocks.  The
+ * stage name falls back to the file name less ".prom".  Returns 0, or -1
+ * with errno and *errstr set.
+ */
+int		 pf_stage_read(int, const char *, struct pf_stage *,
+		     const char **);
+/*
+ * Read every DIR/NAME.prom, skipping names that start with '.' (among
+ * them the writers' temporary files).  Stores a malloc'd array sorted by
+ * name, to be freed with free(3), and its length; files that cannot be
+ * read or parsed are skipped, and counted in *skipped if it is not NULL.
+ * Returns 0, or -1 with errno and *errstr set when the directory cannot be
+ * read or memory runs out (nothing is stored then).
+ */
+int		 pf_stage_scan(const char *, struct pf_stage **, size_t *,
+		     size_t *, const char **);
+/*
+ * Resolve the status directory as pf_status_open() does, into buf of len
+ * bytes: dir if not NULL, else $PIPEFLOW_STATUS_DIR, else
+ * $XDG_RUNTIME_DIR/pipeflow (when absolute), else /tmp/pipeflow-UID; an
+ * empty variable counts as unset.  Nothing is created or checked.
+ * Returns 0, or -1 with errno ENAMETOOLONG when the path does not fit in
+ * len bytes, or ENOENT when dir is the empty string.
+ */
+int		 pf_status_dir(char *, size_t, const char *);
 
 #endif /* PIPEFLOW_H */

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdint.h>
@@ -48,7 +49,6 @@ struct pf_status {
 	void			*extra_arg;
 };
 
-static char	*status_dir(const char *, const char **);
 static int	 status_opendir(const char *, const char **);
 static char	*status_concat(const char *, const char *, const char *);
 static void	 status_free(struct pf_status *);
@@ -94,7 +94,8 @@ pf_status_valid_name(const char *name)
  * not NULL) names the problem: "invalid name", "cannot create directory",
  * "cannot open directory", "not a directory", "is a symbolic link",
  * "owned by another user" (EPERM), "writable by group or others" (EPERM),
- * "empty directory name", "out of memory".  The caller owns the result;
+ * "empty directory name" (ENOENT), "directory name too long"
+ * (ENAMETOOLONG), "out of memory".  The caller owns the result;
  * free it with pf_status_close(), which also removes the file.
  */
 struct pf_status *
@@ -102,7 +103,7 @@ pf_status_open(const char *dir, const char *name, const char *tool,
     const char **errstr)
 {
 	struct pf_status	*st = NULL;
-	char			*path = NULL;
+	char			 path[PATH_MAX];
 	const char		*e = "out of memory";
 	FILE			*fp;
 	size_t			 len;
@@ -115,8 +116,11 @@ pf_status_open(const char *dir, const char *name, const char *tool,
 	}
 	if (tool == NULL && (tool = getprogname()) == NULL)
 		tool = "pipeflow";
-	if ((path = status_dir(dir, &e)) == NULL)
+	if (pf_status_dir(path, sizeof(path), dir) == -1) {
+		e = errno == ENAMETOOLONG ? "directory name too long" :
+		    "empty directory name";
 		goto fail;
+	}
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		goto fail;
 	st->dirfd = -1;
@@ -150,13 +154,11 @@ pf_status_open(const char *dir, const char *name, const char *tool,
 	 * without a C locale object we fall back to the process locale.
 	 */
 	st->cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	free(path);
 	return (st);
 
 fail:
 	serrno = errno;
 	status_free(st);
-	free(path);
 	if (errstr != NULL)
 		*errstr = e;
 	errno = serrno;
@@ -254,39 +256,6 @@ status_free(struct pf_status *st)
 	free(st->path);
 	free(st->file);
 	free(st);
-}
-
-/*
- * An empty variable counts as unset.  A relative $XDG_RUNTIME_DIR is
- * ignored, as the XDG base directory specification asks.
- */
-static char *
-status_dir(const char *dir, const char **errstr)
-{
-	const char	*env;
-	char		 buf[64];
-	char		*p;
-
-	if (dir == NULL && (env = getenv("PIPEFLOW_STATUS_DIR")) != NULL &&
-	    *env != '\0')
-		dir = env;
-	if (dir != NULL) {
-		if (*dir == '\0') {
-			*errstr = "empty directory name";
-			errno = ENOENT;
-			return (NULL);
-		}
-		p = strdup(dir);
-	} else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
-		p = status_concat(env, "/", "pipeflow");
-	else {
-		(void)snprintf(buf, sizeof(buf), "/tmp/pipeflow-%ju",
-		    (uintmax_t)geteuid());
-		p = strdup(buf);
-	}
-	if (p == NULL)
-		*errstr = "out of memory";
-	return (p);
 }
 
 /*
@@ -553,6 +522,10 @@ status_format(struct pf_status *st, const struct pf_counters *c, char **bufp,
 	status_double(fp, st, "pipeflow_updated_timestamp_seconds",
 	    "When this file was written, in seconds since the epoch.",
 	    pf_clock_wall());
+	/* Asked each time: the stage may have forked since it opened. */
+	status_u64(fp, st, "pipeflow_process_id", "gauge",
+	    "Process id of the stage that writes this file.",
+	    (uint64_t)getpid());
 	status_head(fp, "pipeflow_build_info", "gauge",
 	    "The pipeflow version, as a label; always 1.");
 	fprintf(fp, "pipeflow_build_info{%s,version=\"", st->labels);

@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,7 +355,7 @@ test_write(void)
 	struct pf_counters	 c;
 	struct stat		 sb;
 	const char		*errstr = NULL;
-	char			*text, dir[512], path[600];
+	char			*text, dir[512], path[600], pidline[128];
 	int			 arg = 42;
 
 	(void)snprintf(dir, sizeof(dir), "%s/st", base);
@@ -436,9 +437,14 @@ test_write(void)
 	    "write: updated_timestamp_seconds");
 	LINE("pipeflow_build_info{stage=\"stage1\",tool=\"bqueue\","
 	    "version=\"" PACKAGE_VERSION "\"} 1", "build_info");
+	LINE("# TYPE pipeflow_process_id gauge", "process_id TYPE");
+	(void)snprintf(pidline, sizeof(pidline),
+	    "pipeflow_process_id{stage=\"stage1\",tool=\"bqueue\"} %ld",
+	    (long)getpid());
+	LINE(pidline, "process_id is getpid()");
 	is_int(count_prefix(text, "# HELP "), count_prefix(text, "# TYPE "),
 	    "write: a HELP for every TYPE");
-	is_int(count_prefix(text, "# TYPE "), 19, "write: 19 metric families");
+	is_int(count_prefix(text, "# TYPE "), 20, "write: 20 metric families");
 	ok(no_timestamps(text), "write: no sample timestamps");
 	is_int(leftovers(dir), 0, "write: no temporary file left");
 	promtool(path, "the status file");
@@ -521,6 +527,7 @@ test_refuse(void)
 	struct pf_status	*st;
 	const char		*errstr;
 	char			 dir[512], target[512], name65[66];
+	char			*huge;
 
 	memset(name65, 'x', 65);
 	name65[65] = '\0';
@@ -564,6 +571,15 @@ test_refuse(void)
 	(void)snprintf(dir, sizeof(dir), "%s/no/such", base);
 	REFUSE(dir, "s", "cannot create directory", ENOENT,
 	    "missing parent");
+	REFUSE("", "s", "empty directory name", ENOENT, "empty directory");
+	if ((huge = malloc(PATH_MAX + 2)) != NULL) {
+		memset(huge, 'd', PATH_MAX + 1);
+		huge[0] = '/';
+		huge[PATH_MAX + 1] = '\0';
+		REFUSE(huge, "s", "directory name too long", ENAMETOOLONG,
+		    "directory name of PATH_MAX + 1 bytes");
+		free(huge);
+	}
 
 	/* Only root can make a directory that belongs to someone else. */
 	if (geteuid() == 0) {

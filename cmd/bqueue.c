@@ -19,6 +19,7 @@
 
 #include "pipeflow.h"
 #include "engine.h"
+#include "tool.h"
 
 enum {
 	OPT_DEAD_LETTER = PF_OPT_TOOL,
@@ -32,11 +33,7 @@ struct bqueue {
 	int	 holding;
 };
 
-extern char **environ;
-
 static void	 usage(void) __attribute__((noreturn));
-static void	 badusage(const char *, ...)
-		     __attribute__((noreturn, format(printf, 1, 2)));
 static size_t	 bqueue_allow(void *, struct pf_engine *, uint64_t,
 		     uint64_t *);
 
@@ -76,18 +73,6 @@ usage(void)
 	exit(0);
 }
 
-static void
-badusage(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-	    getprogname());
-	exit(2);
-}
 
 /*
  * --start-at: hold output until the buffer is that full or input ended,
@@ -119,10 +104,9 @@ main(int argc, char *argv[])
 	struct pf_engine_conf	 conf;
 	struct bqueue		 b;
 	const char		*errstr;
-	int			 ch, r, nset = 0;
+	int			 ch, nset = 0;
 
-	pf_proc_stdfds();
-	pf_proc_title_init(argc, argv, environ);
+	tool_init(argc, argv);
 
 	memset(&conf, 0, sizeof(conf));
 	memset(&b, 0, sizeof(b));
@@ -137,17 +121,17 @@ main(int argc, char *argv[])
 		case 'm':
 			if (pf_parse_size(optarg, &conf.queue.max_bytes,
 			    &errstr) == -1)
-				badusage("--memory=%s: %s", optarg, errstr);
+				tool_badusage("--memory=%s: %s", optarg, errstr);
 			if (conf.queue.max_bytes == 0)
-				badusage("--memory=%s: must be at least 1",
+				tool_badusage("--memory=%s: must be at least 1",
 				    optarg);
 			if (conf.queue.max_bytes > (1ULL << 44))
-				badusage("--memory=%s: too large", optarg);
+				tool_badusage("--memory=%s: too large", optarg);
 			break;
 		case 'n':
 			if (pf_parse_count(optarg, 1, UINT32_MAX,
 			    &conf.queue.max_records, &errstr) == -1)
-				badusage("--records=%s: %s", optarg, errstr);
+				tool_badusage("--records=%s: %s", optarg, errstr);
 			nset = 1;
 			break;
 		case OPT_DEAD_LETTER:
@@ -163,55 +147,39 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "fail") == 0)
 				conf.queue.overflow = PF_FULL_FAIL;
 			else
-				badusage("--on-full=%s: must be block, "
+				tool_badusage("--on-full=%s: must be block, "
 				    "drop-newest, drop-oldest or fail", optarg);
 			break;
 		case OPT_START_AT:
 			if (pf_parse_percent(optarg, &b.start_at,
 			    &errstr) == -1)
-				badusage("--start-at=%s: %s", optarg, errstr);
+				tool_badusage("--start-at=%s: %s", optarg, errstr);
 			break;
 		case OPT_TIMEOUT:
 			if (pf_parse_duration(optarg, &conf.timeout,
 			    &errstr) == -1)
-				badusage("--timeout=%s: %s", optarg, errstr);
+				tool_badusage("--timeout=%s: %s", optarg, errstr);
 			if (conf.timeout == 0)
-				badusage("--timeout=%s: must be positive",
+				tool_badusage("--timeout=%s: must be positive",
 				    optarg);
 			break;
 		default:
-			r = pf_opts_parse(&conf.opts, ch, optarg, &errstr);
-			if (r == -1)
-				badusage("%s", errstr);
-			if (r == 0) {
-				fprintf(stderr, "Try '%s --help' for more "
-				    "information.\n", getprogname());
-				exit(2);
-			}
+			tool_option(&conf.opts, ch, optarg);
 			break;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
-	if (conf.opts.help)
-		usage();
-	if (conf.opts.version) {
-		printf("%s (pipeflow) %s\n", getprogname(), PACKAGE_VERSION);
-		exit(0);
-	}
-	if (argc > 1)
-		badusage("extra operand '%s'", argv[1]);
+	tool_options_done(&conf.opts, usage, argc, argv, 1);
 	if (argc == 1)
 		conf.input = argv[0];
-	if (pf_opts_check(&conf.opts, &errstr) == -1)
-		badusage("%s", errstr);
 	if (nset && conf.opts.framing == PF_FRAME_BYTES)
-		badusage("--records cannot be used with --bytes");
+		tool_badusage("--records cannot be used with --bytes");
 	if (conf.dead_letter != NULL &&
 	    (conf.queue.overflow == PF_FULL_BLOCK ||
 	    conf.queue.overflow == PF_FULL_FAIL))
-		badusage("--dead-letter needs --on-full drop-newest or "
+		tool_badusage("--dead-letter needs --on-full drop-newest or "
 		    "drop-oldest");
 
 	conf.queue.framing = conf.opts.framing;

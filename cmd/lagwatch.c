@@ -21,6 +21,7 @@
 
 #include "pipeflow.h"
 #include "engine.h"
+#include "tool.h"
 #include "lagwatch.h"
 
 enum {
@@ -77,11 +78,7 @@ struct lagwatch {
 	uint64_t	 drawn_at;
 };
 
-extern char **environ;
-
 static void	 usage(void) __attribute__((noreturn));
-static void	 badusage(const char *, ...)
-		     __attribute__((noreturn, format(printf, 1, 2)));
 static void	 lw_inspect(void *, const char *, size_t, uint64_t);
 static double	 lw_pressure(void *, struct pf_engine *);
 static void	 lw_tick(void *, struct pf_engine *, uint64_t, int);
@@ -141,18 +138,6 @@ usage(void)
 	exit(0);
 }
 
-static void
-badusage(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-	    getprogname());
-	exit(2);
-}
 
 /* A record went by: how old is it? */
 static void
@@ -503,8 +488,7 @@ main(int argc, char *argv[])
 	uint64_t		 tick, n;
 	int			 ch, r, watch = 0, fmtset = 0;
 
-	pf_proc_stdfds();
-	pf_proc_title_init(argc, argv, environ);
+	tool_init(argc, argv);
 
 	memset(&conf, 0, sizeof(conf));
 	memset(&lw, 0, sizeof(lw));
@@ -521,9 +505,9 @@ main(int argc, char *argv[])
 		case 'i':
 			if (pf_parse_duration(optarg, &lw.interval,
 			    &errstr) == -1)
-				badusage("--interval=%s: %s", optarg, errstr);
+				tool_badusage("--interval=%s: %s", optarg, errstr);
 			if (lw.interval < 10 * PF_MSEC)
-				badusage("--interval=%s: must be at least 10ms",
+				tool_badusage("--interval=%s: must be at least 10ms",
 				    optarg);
 			break;
 		case 't':
@@ -532,9 +516,9 @@ main(int argc, char *argv[])
 		case OPT_AGE_TARGET:
 			if (pf_parse_duration(optarg, &lw.age_target,
 			    &errstr) == -1)
-				badusage("--age-target=%s: %s", optarg, errstr);
+				tool_badusage("--age-target=%s: %s", optarg, errstr);
 			if (lw.age_target == 0)
-				badusage("--age-target=%s: must be positive",
+				tool_badusage("--age-target=%s: must be positive",
 				    optarg);
 			break;
 		case OPT_CHECK:
@@ -549,7 +533,7 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "prom") == 0)
 				lw.fmt = FMT_PROM;
 			else
-				badusage("--format=%s: must be text, json or "
+				tool_badusage("--format=%s: must be text, json or "
 				    "prom", optarg);
 			break;
 		case OPT_LOG:
@@ -561,61 +545,45 @@ main(int argc, char *argv[])
 		case OPT_STALL:
 			if (pf_parse_duration(optarg, &lw.stall,
 			    &errstr) == -1)
-				badusage("--stall=%s: %s", optarg, errstr);
+				tool_badusage("--stall=%s: %s", optarg, errstr);
 			break;
 		case OPT_TIME_FIELD:
 			tfield = optarg;
 			break;
 		case OPT_TIME_FORMAT:
 			if (pf_timefmt_parse(optarg, &lw.tfmt) == -1)
-				badusage("--time-format=%s: must be epoch, "
+				tool_badusage("--time-format=%s: must be epoch, "
 				    "epoch-ms, epoch-us or rfc3339", optarg);
 			break;
 		case OPT_WATCH:
 			watch = 1;
 			break;
 		default:
-			r = pf_opts_parse(&conf.opts, ch, optarg, &errstr);
-			if (r == -1)
-				badusage("%s", errstr);
-			if (r == 0) {
-				fprintf(stderr, "Try '%s --help' for more "
-				    "information.\n", getprogname());
-				exit(2);
-			}
+			tool_option(&conf.opts, ch, optarg);
 			break;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
-	if (conf.opts.help)
-		usage();
-	if (conf.opts.version) {
-		printf("%s (pipeflow) %s\n", getprogname(), PACKAGE_VERSION);
-		exit(0);
-	}
-	if (argc > 1)
-		badusage("extra operand '%s'", argv[1]);
-	if (pf_opts_check(&conf.opts, &errstr) == -1)
-		badusage("%s", errstr);
+	tool_options_done(&conf.opts, usage, argc, argv, 1);
 	if (tfield != NULL) {
 		if (conf.opts.framing == PF_FRAME_BYTES)
-			badusage("--time-field cannot be used with --bytes");
+			tool_badusage("--time-field cannot be used with --bytes");
 		/* Else "" means blanks and the message names --time-field. */
 		if (sep != NULL && (sep[0] == '\0' || sep[1] != '\0'))
-			badusage("--separator=%s: must be one character", sep);
+			tool_badusage("--separator=%s: must be one character", sep);
 		if (pf_field_parse(&lw.field, tfield, sep, &errstr) == -1)
-			badusage("--time-field=%s: %s", tfield, errstr);
+			tool_badusage("--time-field=%s: %s", tfield, errstr);
 		lw.has_field = 1;
 	} else if (sep != NULL)
-		badusage("--separator needs --time-field");
+		tool_badusage("--separator needs --time-field");
 	if (lw.age_target > 0 && tfield == NULL)
-		badusage("--age-target needs --time-field");
+		tool_badusage("--age-target needs --time-field");
 	if ((w.once || w.check) && !watch)
-		badusage("--once and --check go with --watch");
+		tool_badusage("--once and --check go with --watch");
 	if (fmtset && lw.fmt == FMT_PROM && watch)
-		badusage("--watch --format: must be text or json");
+		tool_badusage("--watch --format: must be text or json");
 
 	if (watch) {
 		w.dir = argc == 1 ? argv[0] : NULL;

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tool.c: the parts of option handling that every tool does alike, so
+ * that a bad value or an unknown option reads the same from each.
+ */
+#include "config.h"
+
+#include <err.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pipeflow.h"
+#include "tool.h"
+
+extern char **environ;
+
+void
+tool_init(int argc, char *argv[])
+{
+	pf_proc_stdfds();
+	pf_proc_title_init(argc, argv, environ);
+	if (argc > 0)
+		argv[0] = (char *)getprogname();
+}
+
+void
+tool_badusage(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+	    getprogname());
+	exit(2);
+}
+
+void
+tool_option(struct pf_opts *o, int ch, const char *arg)
+{
+	const char	*errstr;
+
+	switch (pf_opts_parse(o, ch, arg, &errstr)) {
+	case 1:
+		return;
+	case -1:
+		tool_badusage("%s", errstr);
+	}
+	/* getopt_long has named the unknown option already. */
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+	    getprogname());
+	exit(2);
+}
+
+void
+tool_options_done(struct pf_opts *o, void (*usage)(void), int argc,
+    char *argv[], int maxargs)
+{
+	const char	*errstr;
+
+	if (o->help)
+		usage();
+	if (o->version) {
+		printf("%s (pipeflow) %s\n", getprogname(), PACKAGE_VERSION);
+		exit(0);
+	}
+	if (argc > maxargs)
+		tool_badusage("extra operand '%s'", argv[maxargs]);
+	if (pf_opts_check(o, &errstr) == -1)
+		tool_badusage("%s", errstr);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tool.h: what every tool's main() does the same way (cmd/tool.c):
+ * usage errors in the GNU form, the shared options, --help and
+ * --version, and the operand count.
+ */
+#ifndef PF_TOOL_H
+#define PF_TOOL_H
+
+#include "opts.h"
+
+/*
+ * First thing in main(): standard descriptors, the process title, and
+ * the short program name in argv[0] for getopt's own messages.
+ */
+void	 tool_init(int, char *[]);
+/* "prog: message", then "Try 'prog --help' ...", exit 2. */
+void	 tool_badusage(const char *, ...)
+	     __attribute__((noreturn, format(printf, 1, 2)));
+/* An option the tool does not handle itself: a shared one, or exit 2. */
+void	 tool_option(struct pf_opts *, int, const char *);
+/*
+ * After getopt: run usage (which exits) for --help, print the version for
+ * --version, refuse more than maxargs operands and options that do not
+ * go together.  Returns only when the tool should run.
+ */
+void	 tool_options_done(struct pf_opts *, void (*)(void), int, char *[],
+	     int);
+
+#endif /* PF_TOOL_H */

@@ -5,28 +5,13 @@
 # holds more than its capacity, and bqueue, blocked, uses no CPU.  When the
 # consumer goes on, everything arrives intact.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-# wait_until SECONDS CMD...: true as soon as CMD is, false after SECONDS.
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-is_stopped() {
-	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]
-}
+metric_file=$T/st/bb.prom
 cputicks() {
 	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
-metric() {
-	sed -n "s/^$1{[^}]*} //p" "$T/st/bb.prom" 2>/dev/null
 }
 # The file tee writes stops growing: the producer is held back.
 src_settled() {

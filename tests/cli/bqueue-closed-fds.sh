@@ -6,20 +6,10 @@
 # output; stdin closed, empty output and exit 0; stderr closed, the data
 # and the status file stay apart and the data passes.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 [ -z "${PF_VALGRIND:-}" ] || skip_all "valgrind needs the standard descriptors"
-
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
 
 seq 1 100000 > "$T/in"
 

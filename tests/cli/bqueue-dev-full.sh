@@ -4,6 +4,7 @@
 # the line of counts, in line, -z and --bytes mode, from a file and from a
 # pipe, to standard output and to -o.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -w /dev/full ] || skip_all "no /dev/full"
 [ -r /proc/self/stat ] || skip_all "needs /proc"
@@ -11,15 +12,6 @@
 seq 1 100000 > "$T/in"
 cp "$T/in" "$T/in--bytes"
 tr '\n' '\0' < "$T/in" > "$T/in-z"
-now() {
-	# seconds since the epoch, to the centisecond (date +%N is GNU)
-	date +%s.%N | cut -c1-13
-}
-# Running, not a zombie waiting to be reaped.
-alive() {
-	_s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-	[ -n "$_s" ] && [ "$_s" != Z ]
-}
 within() {
 	# within START SECONDS: now - START < SECONDS
 	awk -v s="$1" -v e="$(now)" -v l="$2" 'BEGIN { exit !(e - s < l) }'

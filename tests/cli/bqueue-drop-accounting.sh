@@ -10,26 +10,11 @@
 # So the records of the last read may still wait when input ends, and are
 # then delivered, not dropped.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-is_stopped() {
-	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]
-}
-# metric NAME [FILE]
-metric() {
-	sed -n "s/^$1{[^}]*} //p" "${2:-$T/st/d.prom}" 2>/dev/null
-}
+metric_file=$T/st/d.prom
 # All of the first part was read, and the output pipe is full: nothing
 # more can leave until the consumer goes on.
 phase1_done() {

@@ -4,6 +4,7 @@
 # not delivered, prints its line of counts and dies of SIGPIPE (141), as
 # `set -o pipefail' expects; -q keeps it silent but not its status.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 seq 1 1000000 > "$T/in"
 
@@ -43,9 +44,7 @@ is "$(grep -c '^bqueue:' "$T/err")" 0 "-q: nothing from bqueue on stderr"
 
 # With everything read and buffered before the reader leaves, the count
 # is exact: all that was received and not written.
-metric() {
-	sed -n "s/^$1{[^}]*} //p" "$T/st/e.prom" 2>/dev/null
-}
+metric_file=$T/st/e.prom
 {
 	PIPEFLOW_STATUS_DIR=$T/st bqueue --name e --status-interval 50ms \
 	    < "$T/in" 2> "$T/err"

@@ -4,25 +4,11 @@
 # stopped the status file never shows more than COUNT buffered and the
 # pressure is the record fill; once the consumer goes on all arrive intact.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-is_stopped() {
-	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]
-}
-metric() {
-	sed -n "s/^$1{[^}]*} //p" "$T/st/n.prom" 2>/dev/null
-}
+metric_file=$T/st/n.prom
 # The buffer is full by -n and the producer held back: records in stays
 # the same for a while.
 settled() {

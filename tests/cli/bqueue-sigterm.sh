@@ -5,25 +5,10 @@
 # a second signal exits at once.  Also while waiting to open a FIFO, while
 # idle, and when the signal comes just as bqueue is about to exit 0.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-pstate() {
-	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
-}
-is_stopped() {
-	[ "$(pstate "$1")" = T ]
-}
 gone() {
 	_s=$(pstate "$1")
 	[ -z "$_s" ] || [ "$_s" = Z ]
@@ -35,13 +20,6 @@ saturated() {
 skip() {
 	_tap_n=$((_tap_n + 1))
 	echo "ok $_tap_n # SKIP $*"
-}
-
-# blocked_in PID WORD: the kernel says PID sleeps in a function named
-# WORD (a FIFO's wait_for_partner, poll): it is past its start-up and has
-# its signal handlers.  False where wchan is not shown.
-blocked_in() {
-	grep -q "$2" "/proc/$1/wchan" 2>/dev/null
 }
 
 seq 1 2000000 > "$T/in"

@@ -4,35 +4,15 @@
 # goes on: one line per signal, with the counts so far, data intact.  Also
 # while it waits for a FIFO's writer.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-alive() {
-	_s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-	[ -n "$_s" ] && [ "$_s" != Z ]
-}
 lines() {
 	[ "$(grep -c 'records in' "$T/err")" = "$1" ]
 }
 got_all() {
 	[ "$(wc -c < "$T/out" | tr -d ' ')" = "$(wc -c < "$T/in" | tr -d ' ')" ]
-}
-
-# blocked_in PID WORD: the kernel says PID sleeps in a function named
-# WORD (a FIFO's wait_for_partner, poll): it is past its start-up and has
-# its signal handlers.  False where wchan is not shown.
-blocked_in() {
-	grep -q "$2" "/proc/$1/wchan" 2>/dev/null
 }
 
 seq 1 300000 > "$T/in"

@@ -5,20 +5,9 @@
 # when the buffer has run empty; end of input releases it.  Output always
 # byte-exact.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-metric() {
-	sed -n "s/^$1{[^}]*} //p" "$T/st/h.prom" 2>/dev/null
-}
+metric_file=$T/st/h.prom
 read_all() {
 	[ "$(metric pipeflow_records_in_total)" = "$1" ]
 }

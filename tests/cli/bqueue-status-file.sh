@@ -8,25 +8,11 @@
 # data.  A status directory open to the group is refused with a warning,
 # and the data passes all the same.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-is_stopped() {
-	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]
-}
-metric() {
-	sed -n "s/^$1{[^}]*} //p" "$T/st/q1.prom" 2>/dev/null
-}
+metric_file=$T/st/q1.prom
 in_state() {
 	grep -q "^pipeflow_state{stage=\"q1\",tool=\"bqueue\",state=\"$1\"} 1\$" \
 	    "$T/st/q1.prom" 2>/dev/null

@@ -5,25 +5,10 @@
 # counts, within a few seconds; a consumer that reads slowly but steadily,
 # or an input that pauses, does not.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-is_stopped() {
-	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]
-}
-now() {
-	date +%s.%N | cut -c1-14
-}
 # between A B LO HI: LO <= B - A <= HI
 between() {
 	awk -v a="$1" -v b="$2" -v lo="$3" -v hi="$4" \

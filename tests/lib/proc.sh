@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: ISC
+# Helpers shared by the shell tests that watch processes through /proc,
+# poll for conditions and read status files.  Source it after tap.sh.
+
+# wait_until SECONDS CMD...: true as soon as CMD is, false after SECONDS.
+wait_until() {
+	_n=$(($1 * 20))
+	shift
+	while [ $_n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.05
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# pstate PID: the state letter of PID from /proc/PID/stat, empty if none.
+pstate() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
+}
+
+# is_stopped PID: PID is stopped (state T).
+is_stopped() {
+	[ "$(pstate "$1")" = T ]
+}
+
+# alive PID: PID is running, not gone nor a zombie waiting to be reaped.
+alive() {
+	_s=$(pstate "$1")
+	[ -n "$_s" ] && [ "$_s" != Z ]
+}
+
+# blocked_in PID WORD: /proc/PID/wchan names WORD (poll, wait_for_partner).
+blocked_in() {
+	grep -q "$2" "/proc/$1/wchan" 2>/dev/null
+}
+
+# metric NAME [FILE]: the value of NAME in FILE, by default $metric_file.
+metric() {
+	sed -n "s/^$1{[^}]*} //p" "${2:-$metric_file}" 2>/dev/null
+}
+
+# now: seconds since the epoch, to the millisecond (date +%N is GNU).
+now() {
+	date +%s.%N | cut -c1-14
+}

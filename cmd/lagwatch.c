@@ -169,9 +169,13 @@ lw_pressure(void *arg, struct pf_engine *e)
 
 	if (lw->stalled)
 		return (1);
-	p = pf_queue_fill(pf_engine_queue(e));
-	if ((f = pf_engine_pipe_fill(e, 1)) > p)
-		p = f;
+	/*
+	 * The small buffer of a meter fills with every read whatever the
+	 * pipeline does: downstream pressure shows in its pipe.
+	 */
+	p = pf_engine_pipe_fill(e, 1);
+	if (p < 0)
+		p = 0;
 	if (lw->age_target > 0 &&
 	    (f = (double)lw->last_age / lw->age_target) > p)
 		p = f;

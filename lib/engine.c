@@ -657,7 +657,6 @@ engine_loop(struct pf_engine *e)
 		}
 		if (e->o->on_state != NULL)
 			pf_proc_reap();
-		engine_tick(e, now, 0);
 		if (pol->tick != NULL && now >= e->next_tick) {
 			pol->tick(pol->arg, e, now, 0);
 			e->next_tick = now + pol->tick_interval;
@@ -754,8 +753,10 @@ engine_loop(struct pf_engine *e)
 			engine_epipe(e);
 
 		now = pf_clock_now();
-		if (in_ready && try_splice && engine_splice(e, now))
+		if (in_ready && try_splice && engine_splice(e, now)) {
+			engine_tick(e, now, 0);
 			continue;
+		}
 		/*
 		 * While records wait, writes come first: a read would have the
 		 * drop policies drop them although downstream takes records.
@@ -768,6 +769,12 @@ engine_loop(struct pf_engine *e)
 		if (out_ready && want_write &&
 		    engine_write(e, allow, now) == -1)
 			return (1);
+		/*
+		 * Pressure is sampled once downstream has taken what it will:
+		 * just after a read, a buffer no larger than a read would
+		 * always look full.
+		 */
+		engine_tick(e, now, 0);
 		if (in_ready && !draining && engine_read(e, now) == -1)
 			return (1);
 	}

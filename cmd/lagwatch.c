@@ -576,7 +576,8 @@ main(int argc, char *argv[])
 			tool_badusage("--time-field cannot be used with --bytes");
 		/* Else "" means blanks and the message names --time-field. */
 		if (sep != NULL && (sep[0] == '\0' || sep[1] != '\0'))
-			tool_badusage("--separator=%s: must be one character", sep);
+			tool_badusage("--separator=%s: must be one character",
+			    sep);
 		if (pf_field_parse(&lw.field, tfield, sep, &errstr) == -1)
 			tool_badusage("--time-field=%s: %s", tfield, errstr);
 		lw.has_field = 1;
@@ -636,7 +637,8 @@ main(int argc, char *argv[])
 	if (lw.tty && tick > TTY_EVERY)
 		tick = TTY_EVERY;
 	if (lw.stall > 0 && tick > lw.stall / 4)
-		tick = lw.stall / 4 > 10 * PF_MSEC ? lw.stall / 4 : 10 * PF_MSEC;
+		tick = lw.stall / 4 > 10 * PF_MSEC ? lw.stall / 4 :
+		    10 * PF_MSEC;
 	n = (lw.interval + tick - 1) / tick;
 	conf.policy.tick_interval = (lw.interval + n - 1) / n;
 	if (lw.has_field)

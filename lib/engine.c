@@ -318,8 +318,12 @@ engine_cleanup(struct pf_engine *e)
 		pf_status_close(e->st);
 		e->st = NULL;
 	}
-	/* Nothing to report here; just leave no descriptor behind. */
+	/*
+	 * Nothing to report here (engine_finish() checks the output's close
+	 * on the way out that matters); just leave no descriptor behind.
+	 */
 	(void)pf_io_close(&e->in);
+	(void)pf_io_close(&e->out);
 	if (e->dlfd != -1) {
 		(void)close(e->dlfd);
 		e->dlfd = -1;
@@ -549,7 +553,16 @@ engine_write(struct pf_engine *e, size_t allow, uint64_t now)
 	}
 	recs = pf_queue_consume(e->q, n);
 	e->c.bytes_out += n;
-	e->c.records_out += (e->o->framing == PF_FRAME_BYTES) ? 1 : recs;
+	if (e->o->framing != PF_FRAME_BYTES)
+		e->c.records_out += recs;
+	else if (pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0)
+		/*
+		 * A chunk is a record in --bytes mode, and writes do not
+		 * follow reads' bounds: every chunk read has left once
+		 * nothing waits, and only then is the count exact.
+		 */
+		e->c.records_out = e->c.records_in -
+		    pf_counters_dropped(&e->c);
 	e->wait_since = 0;
 	if (pf_queue_waiting(e->q) &&
 	    engine_queue_result(e, pf_queue_admit(e->q, now)) == -1)

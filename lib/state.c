@@ -17,10 +17,18 @@
  *                pressure < C continuously for T -> NORMAL.  The timer
  *                starts at the first update below C and is cancelled by
  *                any update at or above C.
- *   SATURATED    pressure < C -> RECOVERY, starting the timer.  Between C
- *                and S it stays SATURATED (hysteresis).
- *   RECOVERY     pressure >= C -> SATURATED (it climbed again);
- *                pressure < C continuously for T -> NORMAL.
+ *   SATURATED    pressure < C continuously for T/8 -> RECOVERY (the
+ *                timer keeps running).  Between C and S it stays
+ *                SATURATED (hysteresis).
+ *   RECOVERY     pressure >= S -> SATURATED (it climbed again);
+ *                pressure < C continuously for T (counted from the first
+ *                update below C in SATURATED) -> NORMAL; between C and S
+ *                it stays, and the timer starts over.
+ *
+ * The dwell of T/8 in SATURATED and the full mark S to return to it keep
+ * a bursty pressure (a small buffer that a consumer empties in bursts:
+ * full, empty, full, many times a second) from toggling between
+ * SATURATED and RECOVERY at every burst.
  *
  * "Continuously" is judged from the updates seen: the time between the
  * first update below C and one at least T later with no update at or
@@ -129,12 +137,20 @@ pf_statem_update(struct pf_statem *sm, double pressure, uint64_t now)
 			next = PF_STATE_NORMAL;
 		break;
 	case PF_STATE_SATURATED:
-		if (pressure < sm->constrained)
-			next = PF_STATE_RECOVERY;
+		if (pressure >= sm->constrained)
+			sm->pending = 0;
+		else {
+			(void)statem_settled(sm, now);
+			if (now >= sm->below_since &&
+			    now - sm->below_since >= sm->settle / 8)
+				next = PF_STATE_RECOVERY;
+		}
 		break;
 	case PF_STATE_RECOVERY:
-		if (pressure >= sm->constrained)
+		if (pressure >= sm->saturated)
 			next = PF_STATE_SATURATED;
+		else if (pressure >= sm->constrained)
+			sm->pending = 0;
 		else if (statem_settled(sm, now))
 			next = PF_STATE_NORMAL;
 		break;
@@ -143,10 +159,9 @@ pf_statem_update(struct pf_statem *sm, double pressure, uint64_t now)
 	if (next == sm->state)
 		return (0);
 	sm->state = next;
-	/* Entering RECOVERY is itself the first update below the mark. */
-	sm->pending = 0;
-	if (next == PF_STATE_RECOVERY)
-		(void)statem_settled(sm, now);
+	/* RECOVERY goes on timing the dip that SATURATED started. */
+	if (next != PF_STATE_RECOVERY)
+		sm->pending = 0;
 	return (1);
 }
 
@@ -163,13 +178,16 @@ pf_statem_state(const struct pf_statem *sm)
 uint64_t
 pf_statem_deadline(const struct pf_statem *sm)
 {
+	uint64_t	wait;
+
 	if (!sm->pending)
 		return (0);
-	if (sm->settle > UINT64_MAX - sm->below_since)
+	wait = sm->state == PF_STATE_SATURATED ? sm->settle / 8 : sm->settle;
+	if (wait > UINT64_MAX - sm->below_since)
 		return (UINT64_MAX);
-	if (sm->below_since + sm->settle == 0)
+	if (sm->below_since + wait == 0)
 		return (1);
-	return (sm->below_since + sm->settle);
+	return (sm->below_since + wait);
 }
 
 /* Returns "unknown" for a value outside the enum. */

@@ -40,10 +40,9 @@ MEM_BYTES=$((64 * 1024 * 1024))
 RSS_SLACK=$((8 * 1024 * 1024))
 results_dir=$build_dir/tests/bench/results
 
-die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
-note() { printf 'bench: %s\n' "$*" >&2; notes+=("$*"); }
 notes=()
-have() { command -v "$1" >/dev/null 2>&1; }
+# shellcheck source=tests/bench/common.sh
+. "$(dirname "$0")/common.sh" || { echo "bench: no common.sh" >&2; exit 2; }
 
 [ -x "$BQUEUE" ] || die "no bqueue at $BQUEUE (build it, or set BQUEUE)"
 have cksum || die "cksum not found"
@@ -131,11 +130,6 @@ rss_size=$(stat -c %s "$rss_input")
 sum_input=$(cksum < "$input")
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 
-# Other work on the machine skews the figures: measure the CPU time spent
-# outside this script (all CPUs busy time minus our own and our children's).
-hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
-sys_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat 2>/dev/null || echo 0; }
-own_busy() { awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$$/stat" 2>/dev/null || echo 0; }
 b0=$(sys_busy); sleep 1; b1=$(sys_busy)
 idle_busy=$(awk -v d=$((b1 - b0)) -v hz="$hz" 'BEGIN { printf "%.0f", 100 * d / hz }')
 if [ "$idle_busy" -gt 10 ]; then
@@ -165,30 +159,6 @@ modes="bytes lines"
 consumers="fast slow"
 placements="free"
 [ "$have_taskset" = 1 ] && placements="free pinned"
-
-# run_pipe PLACEMENT FILE STAGECMD CONSUMERCMD -> prints elapsed ns, or
-# returns 1 (after printing the failure) if any process failed.
-run_pipe() {
-    local placement=$1 file=$2 stage=$3 consumer=$4 t0 t1 st want="0 0 0"
-    local script="cat '$file' | $stage | $consumer; echo \"\${PIPESTATUS[*]}\" > '$tmp/status'"
-    if [ -z "$stage" ]; then
-        script="cat '$file' | $consumer; echo \"\${PIPESTATUS[*]}\" > '$tmp/status'"
-        want="0 0"
-    fi
-    local pin=()
-    [ "$placement" = pinned ] && pin=(taskset -c "$BENCH_CPU")
-    rm -f "$tmp/status"
-    t0=$(date +%s%N)
-    "${pin[@]}" bash -c "$script" < /dev/null 2> "$tmp/stderr"
-    t1=$(date +%s%N)
-    st=$(cat "$tmp/status" 2>/dev/null)
-    if [ "$st" != "$want" ]; then
-        printf 'bench: FAILED (exit %s): %s\n' "${st:-?}" "$script" >&2
-        sed 's/^/bench:   /' "$tmp/stderr" >&2
-        return 1
-    fi
-    echo $((t1 - t0))
-}
 
 declare -A ok times mbps cpus rsss scpu srss
 
@@ -244,13 +214,6 @@ for ((r = 0; r < BENCH_REPEATS; r++)); do
     printf 'bench: round %d done\n' $((r + 1)) >&2
 done
 
-median() {  # median of the arguments; FAIL if any is FAIL
-    local v
-    for v; do [ "$v" = FAIL ] && { echo FAIL; return; }; done
-    printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 }
-        END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
 for key in "${!times[@]}"; do
     consumer=${key#*/}; consumer=${consumer%%/*}
     bytes=$size; [ "$consumer" = slow ] && bytes=$slow_size
@@ -289,12 +252,6 @@ if [ "$have_time" = 1 ]; then
 fi
 
 # ---- report -----------------------------------------------------------------------
-ratio() {  # ratio A B (MB/s figures), or a dash
-    case "$1$2" in *FAIL*) echo "-"; return ;; esac
-    [ -n "$1" ] && [ -n "$2" ] || { echo "-"; return; }
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
-}
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 
 bq_name() { [ "$1" = bytes ] && echo "bqueue --bytes" || echo "bqueue"; }
 pv_name() { [ "$1" = bytes ] && echo "pv -q" || echo "pv -q -l"; }
@@ -317,7 +274,6 @@ fi
 cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 [ -n "$cpu_model" ] || cpu_model=$(uname -m)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
-mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 
 mkdir -p "$results_dir" || die "cannot create $results_dir"
 out=$results_dir/latest.md

@@ -57,7 +57,8 @@ usage(void)
 	    "[--dead-letter FILE] [--name NAME]\n"
 	    "              [options] [FILE]\n"
 	    "Buffer records between two pipeline stages, within bounds.\n\n"
-	    "  -m, --memory SIZE       buffer at most SIZE bytes (default 64M)\n"
+	    "  -m, --memory SIZE       buffer at most SIZE bytes "
+	    "(default 64M)\n"
 	    "  -n, --records COUNT     buffer at most COUNT records\n"
 	    "      --on-full POLICY    block (default), drop-newest, "
 	    "drop-oldest or fail\n"
@@ -121,17 +122,19 @@ main(int argc, char *argv[])
 		case 'm':
 			if (pf_parse_size(optarg, &conf.queue.max_bytes,
 			    &errstr) == -1)
-				tool_badusage("--memory=%s: %s", optarg, errstr);
+				tool_badusage("--memory=%s: %s", optarg,
+				    errstr);
 			if (conf.queue.max_bytes == 0)
-				tool_badusage("--memory=%s: must be at least 1",
-				    optarg);
+				tool_badusage("--memory=%s: must be at least "
+				    "1", optarg);
 			if (conf.queue.max_bytes > (1ULL << 44))
 				tool_badusage("--memory=%s: too large", optarg);
 			break;
 		case 'n':
 			if (pf_parse_count(optarg, 1, UINT32_MAX,
 			    &conf.queue.max_records, &errstr) == -1)
-				tool_badusage("--records=%s: %s", optarg, errstr);
+				tool_badusage("--records=%s: %s", optarg,
+				    errstr);
 			nset = 1;
 			break;
 		case OPT_DEAD_LETTER:
@@ -153,15 +156,17 @@ main(int argc, char *argv[])
 		case OPT_START_AT:
 			if (pf_parse_percent(optarg, &b.start_at,
 			    &errstr) == -1)
-				tool_badusage("--start-at=%s: %s", optarg, errstr);
+				tool_badusage("--start-at=%s: %s", optarg,
+				    errstr);
 			break;
 		case OPT_TIMEOUT:
 			if (pf_parse_duration(optarg, &conf.timeout,
 			    &errstr) == -1)
-				tool_badusage("--timeout=%s: %s", optarg, errstr);
+				tool_badusage("--timeout=%s: %s", optarg,
+				    errstr);
 			if (conf.timeout == 0)
-				tool_badusage("--timeout=%s: must be positive",
-				    optarg);
+				tool_badusage("--timeout=%s: must be "
+				    "positive", optarg);
 			break;
 		default:
 			tool_option(&conf.opts, ch, optarg);

@@ -313,7 +313,8 @@ lw_line(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 	case FMT_PROM:
 		fprintf(lw->log, "pipeflow_records_in_total{stage=\"%s\","
 		    "tool=\"lagwatch\"} %llu\n"
-		    "pipeflow_records_out_total{stage=\"%s\",tool=\"lagwatch\"} "
+		    "pipeflow_records_out_total{stage=\"%s\","
+		    "tool=\"lagwatch\"} "
 		    "%llu\n"
 		    "pipeflow_bytes_out_total{stage=\"%s\",tool=\"lagwatch\"} "
 		    "%llu\n"
@@ -374,7 +375,8 @@ lw_tty(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 					    "\u2583", "\u2584", "\u2585",
 					    "\u2586", "\u2587", "\u2588" };
 	static const char		 ascii[] = " .:-=+*#%";
-	char				 r[2][16], b[16], a[16], sp[SPARK * 4 + 1];
+	char				 r[2][16], b[16], a[16];
+	char				 sp[SPARK * 4 + 1];
 	const char			*st, *on = "", *off = "";
 	const struct pf_hist		*h;
 	double				 max = 0;
@@ -487,10 +489,12 @@ main(int argc, char *argv[])
 	struct pf_engine_conf	 conf;
 	struct watch_opts	 w;
 	struct lagwatch		 lw;
-	const char		*errstr, *sep = NULL, *tfield = NULL, *logf = NULL;
+	const char		*errstr, *sep = NULL, *tfield = NULL;
+	const char		*logf = NULL;
 	const char		*lang;
 	uint64_t		 tick, n;
-	int			 ch, r, watch = 0, fmtset = 0;
+	int			 ch, r, watch = 0, fmtset = 0, iset = 0;
+	int			 stallset = 0;
 
 	tool_init(argc, argv);
 
@@ -507,12 +511,14 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'i':
+			iset = 1;
 			if (pf_parse_duration(optarg, &lw.interval,
 			    &errstr) == -1)
-				tool_badusage("--interval=%s: %s", optarg, errstr);
+				tool_badusage("--interval=%s: %s", optarg,
+				    errstr);
 			if (lw.interval < 10 * PF_MSEC)
-				tool_badusage("--interval=%s: must be at least 10ms",
-				    optarg);
+				tool_badusage("--interval=%s: must be at "
+				    "least 10ms", optarg);
 			break;
 		case 't':
 			sep = optarg;
@@ -520,10 +526,11 @@ main(int argc, char *argv[])
 		case OPT_AGE_TARGET:
 			if (pf_parse_duration(optarg, &lw.age_target,
 			    &errstr) == -1)
-				tool_badusage("--age-target=%s: %s", optarg, errstr);
+				tool_badusage("--age-target=%s: %s", optarg,
+				    errstr);
 			if (lw.age_target == 0)
-				tool_badusage("--age-target=%s: must be positive",
-				    optarg);
+				tool_badusage("--age-target=%s: must be "
+				    "positive", optarg);
 			break;
 		case OPT_CHECK:
 			w.check = 1;
@@ -537,8 +544,8 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "prom") == 0)
 				lw.fmt = FMT_PROM;
 			else
-				tool_badusage("--format=%s: must be text, json or "
-				    "prom", optarg);
+				tool_badusage("--format=%s: must be text, "
+				    "json or prom", optarg);
 			break;
 		case OPT_LOG:
 			logf = optarg;
@@ -547,17 +554,20 @@ main(int argc, char *argv[])
 			w.once = 1;
 			break;
 		case OPT_STALL:
+			stallset = 1;
 			if (pf_parse_duration(optarg, &lw.stall,
 			    &errstr) == -1)
-				tool_badusage("--stall=%s: %s", optarg, errstr);
+				tool_badusage("--stall=%s: %s", optarg,
+				    errstr);
 			break;
 		case OPT_TIME_FIELD:
 			tfield = optarg;
 			break;
 		case OPT_TIME_FORMAT:
 			if (pf_timefmt_parse(optarg, &lw.tfmt) == -1)
-				tool_badusage("--time-format=%s: must be epoch, "
-				    "epoch-ms, epoch-us or rfc3339", optarg);
+				tool_badusage("--time-format=%s: must be "
+				    "epoch, epoch-ms, epoch-us or rfc3339",
+				    optarg);
 			break;
 		case OPT_WATCH:
 			watch = 1;
@@ -573,7 +583,8 @@ main(int argc, char *argv[])
 	tool_options_done(&conf.opts, usage, argc, argv, 1);
 	if (tfield != NULL) {
 		if (conf.opts.framing == PF_FRAME_BYTES)
-			tool_badusage("--time-field cannot be used with --bytes");
+			tool_badusage("--time-field cannot be used with "
+			    "--bytes");
 		/* Else "" means blanks and the message names --time-field. */
 		if (sep != NULL && (sep[0] == '\0' || sep[1] != '\0'))
 			tool_badusage("--separator=%s: must be one character",
@@ -591,9 +602,15 @@ main(int argc, char *argv[])
 		tool_badusage("--watch --format: must be text or json");
 
 	if (watch) {
+		/* The meter's options mean nothing to the view. */
+		if (tfield != NULL || logf != NULL || stallset ||
+		    conf.opts.output != NULL || conf.opts.name != NULL ||
+		    conf.opts.framing != PF_FRAME_LINE)
+			tool_badusage("--watch takes only --once, --check, "
+			    "--format, -i and a directory");
 		w.dir = argc == 1 ? argv[0] : NULL;
 		w.json = lw.fmt == FMT_JSON;
-		w.interval_ns = 200 * PF_MSEC;
+		w.interval_ns = iset ? lw.interval : 200 * PF_MSEC;
 		w.color = getenv("NO_COLOR") == NULL;
 		return (lagwatch_watch(&w));
 	}

@@ -11,7 +11,7 @@
 struct watch_opts {
 	const char	*dir;		/* NULL: as pf_status_dir() resolves */
 	int		 once;		/* --once: one snapshot, then exit */
-	int		 check;		/* --check: exit 3 if any stage is bad */
+	int		 check;		/* --check: exit 3 if a stage is bad */
 	int		 json;		/* --format json: one JSON object */
 	uint64_t	 interval_ns;	/* refresh, 0 for the default 200ms */
 	int		 color;		/* colour the states (NO_COLOR unset) */

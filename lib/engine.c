@@ -748,7 +748,8 @@ engine_loop(struct pf_engine *e)
 			engine_warn(e, "poll: %s", strerror(errno));
 			return (1);
 		}
-		in_ready |= (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+		in_ready |= (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) !=
+		    0;
 		out_ready |= (pfd[1].revents & POLLOUT) != 0;
 		out_gone = (pfd[1].revents & (POLLERR | POLLHUP)) != 0;
 		/*

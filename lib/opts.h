@@ -41,8 +41,9 @@ enum {
 	{ "output",		required_argument, NULL, 'o' },		\
 	{ "quiet",		no_argument,	NULL, 'q' },		\
 	{ "saturated",		required_argument, NULL, PF_OPT_SATURATED }, \
-	{ "settle",		required_argument, NULL, PF_OPT_SETTLE },	\
-	{ "status-interval",	required_argument, NULL, PF_OPT_STATUS_INTERVAL }, \
+	{ "settle",		required_argument, NULL, PF_OPT_SETTLE }, \
+	{ "status-interval",	required_argument, NULL,		\
+	    PF_OPT_STATUS_INTERVAL },					\
 	{ "verbose",		no_argument,	NULL, 'v' },		\
 	{ "version",		no_argument,	NULL, 'V' }
 

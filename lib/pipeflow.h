@@ -169,7 +169,8 @@ void		 pf_status_set_extra(struct pf_status *, pf_status_extra_fn *,
  * DIR/NAME.prom.  Returns 0, or -1 with errno set; never blocks on
  * anything but the local file system.
  */
-int		 pf_status_write(struct pf_status *, const struct pf_counters *);
+int		 pf_status_write(struct pf_status *,
+		     const struct pf_counters *);
 /* Remove the status file and free. */
 void		 pf_status_close(struct pf_status *);
 

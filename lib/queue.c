@@ -59,8 +59,8 @@ struct pf_queue {
 	uint64_t		 cend;
 	uint64_t		 in;
 	uint64_t		 nrec;		/* admitted records */
-	uint64_t		 ncomplete;	/* whole records in [adm, cend) */
-	uint64_t		 recno;		/* records admitted or dropped */
+	uint64_t		 ncomplete;	/* records in [adm, cend) */
+	uint64_t		 recno;		/* admitted or dropped */
 	uint64_t		 toolong;	/* record number, 0 if none */
 	int			 eof;		/* input ended */
 	int			 midrec;	/* head record partly written */

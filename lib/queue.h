@@ -51,7 +51,7 @@ struct pf_queue_limits {
 	enum pf_framing	 framing;
 	uint64_t	 max_bytes;	/* -m */
 	uint64_t	 max_records;	/* -n, 0 = none; bytes mode: none */
-	uint64_t	 max_record;	/* --max-record, bytes without terminator */
+	uint64_t	 max_record;	/* --max-record, without terminator */
 	enum pf_overflow overflow;
 	size_t		 read_size;	/* the largest single read */
 };

@@ -84,6 +84,9 @@ usage "unknown short option" "invalid option.*'?Y" -Y
 usage "missing value" "'?--log'? requires an argument" --log
 usage "extra operand" "extra operand 'two'" one two
 usage "bad usage with --log" "--format" --log "$T/log" --format xml
+usage "--watch with --time-field" "--watch takes only" --watch --time-field 2
+usage "--watch with --bytes" "--watch takes only" --watch --bytes
+usage "--watch with --name" "--watch takes only" --watch --name x
 
 [ ! -e "$T/log" ]
 ok $? "refused --log file not created"

@@ -9,44 +9,11 @@
 # --age-target 2s, 10s-old records saturate the stage (-v, the final
 # report, the status file) and fresh ones leave it normal.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 PY=$(python3 -c 'import sys; print(sys.executable)' 2> /dev/null) ||
     skip_all "python3 is not installed"
-
-# final LOG: the last JSON object with "final": true in LOG, flattened
-# into lines "KEY VALUE" (such as "age.p50 1.2") in $T/final; then
-# get KEY prints a value, "-" if there is none.
-final() {
-	"$PY" - "$1" > "$T/final" << 'EOF'
-import json, sys
-v = None
-for line in open(sys.argv[1], errors="replace"):
-    try:
-        o = json.loads(line)
-    except ValueError:
-        continue
-    if isinstance(o, dict) and o.get("final") is True:
-        v = o
-def flat(p, o):
-    if isinstance(o, dict):
-        for k in o:
-            flat(p + k + ".", o[k])
-    else:
-        print(p[:-1], json.dumps(o))
-if v is not None:
-    flat("", v)
-EOF
-}
-get() {
-	awk -v k="$1" '$1 == k { v = $2; gsub(/"/, "", v); print v; f = 1 }
-	    END { if (!f) print "-" }' "$T/final"
-}
-# within X LO HI: LO <= X <= HI, as decimals
-within() {
-	awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN {
-		exit !(x ~ /^-?[0-9.]+(e-?[0-9]+)?$/ && x + 0 >= lo + 0 &&
-		    x + 0 <= hi + 0) }'
-}
+. "$top_srcdir/tests/lib/report.sh"
 
 # gen.py STYLE N OLDPCT OLD NEW [SLEEP]: N records, OLDPCT% of them OLD
 # seconds old (spread through the stream), the others NEW seconds old,
@@ -187,16 +154,6 @@ is "$(get state)" normal "--age-target, fresh: normal"
 
 # The status file while it runs: saturated, then, once fresh records
 # come, recovery and normal again.
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
 in_state() {
 	grep -q "^pipeflow_state{stage=\"age\",tool=\"lagwatch\",state=\"$1\"} 1\$" \
 	    "$T/st/age.prom" 2>/dev/null

@@ -8,22 +8,10 @@
 # no stall under the default --stall 5s or with --stall 0, and a consumer
 # that keeps up gives none.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
-is_stopped() {
-	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]
-}
 # stalls LOG: the "stalls" of the final JSON report in LOG
 stalls() {
 	grep '"final":true' "$1" | sed -n 's/.*"stalls":\([0-9]*\).*/\1/p'

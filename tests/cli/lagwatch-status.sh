@@ -7,17 +7,10 @@
 # and untimed records -- and is removed at exit.  Without --name the
 # stage is lagwatch-PID.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
+# metric NAME [LABELS]: the value of NAME{stage="lw1",tool="lagwatch"LABELS}
+# in $T/snap (in place of proc.sh's metric, which takes any labels).
 metric() {
 	sed -n "s/^$1{stage=\"lw1\",tool=\"lagwatch\"${2-}} //p" "$T/snap" \
 	    2>/dev/null

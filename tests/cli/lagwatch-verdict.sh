@@ -11,41 +11,7 @@
 
 PY=$(python3 -c 'import sys; print(sys.executable)' 2> /dev/null) ||
     skip_all "python3 is not installed"
-
-# final LOG: the last JSON object with "final": true in LOG, flattened
-# into lines "KEY VALUE" (such as "age.p50 1.2") in $T/final; then
-# get KEY prints a value, "-" if there is none.
-final() {
-	"$PY" - "$1" > "$T/final" << 'EOF'
-import json, sys
-v = None
-for line in open(sys.argv[1], errors="replace"):
-    try:
-        o = json.loads(line)
-    except ValueError:
-        continue
-    if isinstance(o, dict) and o.get("final") is True:
-        v = o
-def flat(p, o):
-    if isinstance(o, dict):
-        for k in o:
-            flat(p + k + ".", o[k])
-    else:
-        print(p[:-1], json.dumps(o))
-if v is not None:
-    flat("", v)
-EOF
-}
-get() {
-	awk -v k="$1" '$1 == k { v = $2; gsub(/"/, "", v); print v; f = 1 }
-	    END { if (!f) print "-" }' "$T/final"
-}
-# within X LO HI: LO <= X <= HI, as decimals
-within() {
-	awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN {
-		exit !(x ~ /^-?[0-9.]+(e-?[0-9]+)?$/ && x + 0 >= lo + 0 &&
-		    x + 0 <= hi + 0) }'
-}
+. "$top_srcdir/tests/lib/report.sh"
 
 seq 1 1000000 > "$T/in"		# about 6.9M: more than the pipes hold
 head -c 4194304 "$T/in" > "$T/in4m"

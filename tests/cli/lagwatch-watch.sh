@@ -8,20 +8,11 @@
 # snapshot has no escape sequences; the directory comes from
 # $PIPEFLOW_STATUS_DIR without an operand; a missing directory exits 1.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 command -v lagwatch > /dev/null 2>&1 || skip_all "lagwatch is not built"
 command -v python3 > /dev/null 2>&1 || skip_all "needs python3"
 
-wait_until() {
-	_n=$(($1 * 20))
-	shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
 # in_state STAGE STATE: the status file says so
 in_state() {
 	_l="pipeflow_state{stage=\"$1\",tool=\"bqueue\",state=\"$2\"} 1"

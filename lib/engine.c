@@ -30,6 +30,7 @@
 #define PIPE_GROW	(1 << 20)
 #define SPLICE_MAX	(1 << 20)
 #define TITLE_EVERY	(250 * PF_MSEC)
+#define STALE_MAX	(10 * PF_MSEC)	/* a read not yet followed by a write */
 
 struct pf_engine {
 	const struct pf_engine_conf *conf;
@@ -53,6 +54,7 @@ struct pf_engine {
 	uint64_t		 next_status;
 	uint64_t		 next_title;
 	uint64_t		 next_tick;
+	uint64_t		 stale_since;	/* read since the last sample */
 	int			 final_done;	/* the last tick ran */
 	char			*carry;		/* a record split by reads */
 	size_t			 carry_len;
@@ -247,6 +249,7 @@ engine_tick(struct pf_engine *e, uint64_t now, int force)
 
 	p = engine_pressure(e);
 	e->c.pressure = p;
+	e->stale_since = 0;
 	if (pf_statem_update(e->sm, p, now)) {
 		engine_transition(e, prev, p);
 		force = 1;
@@ -670,6 +673,13 @@ engine_loop(struct pf_engine *e)
 		}
 		if (e->o->on_state != NULL)
 			pf_proc_reap();
+		/*
+		 * The pressure is sampled after writes (below).  If a read
+		 * is not followed by a write soon, downstream is not taking
+		 * anything: sample now, before waiting for it for good.
+		 */
+		if (e->stale_since != 0 && now - e->stale_since >= STALE_MAX)
+			engine_tick(e, now, 0);
 		if (pol->tick != NULL && now >= e->next_tick) {
 			pol->tick(pol->arg, e, now, 0);
 			e->next_tick = now + pol->tick_interval;
@@ -723,6 +733,9 @@ engine_loop(struct pf_engine *e)
 		t = pf_statem_deadline(e->sm);
 		if (t != 0 && (dl == 0 || t < dl))
 			dl = t;
+		if (e->stale_since != 0 &&
+		    (dl == 0 || e->stale_since + STALE_MAX < dl))
+			dl = e->stale_since + STALE_MAX;
 		if (pol->tick != NULL && (dl == 0 || e->next_tick < dl))
 			dl = e->next_tick;
 		if (e->conf->timeout && e->wait_since) {
@@ -789,8 +802,11 @@ engine_loop(struct pf_engine *e)
 		 * always look full.
 		 */
 		engine_tick(e, now, 0);
-		if (in_ready && !draining && engine_read(e, now) == -1)
-			return (1);
+		if (in_ready && !draining) {
+			if (engine_read(e, now) == -1)
+				return (1);
+			e->stale_since = now;
+		}
 	}
 	if (e->exitcode)
 		return (e->exitcode);

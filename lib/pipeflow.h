@@ -416,4 +416,184 @@ int		 pf_stage_scan(const char *, struct pf_stage **, size_t *,
  */
 int		 pf_status_dir(char *, size_t, const char *);
 
+/* spilldir.c: a spill directory, safely. */
+
+struct pf_spilldir;
+
+/* Room for a segment name: "seg-" 16 hex digits ".pfs" and a NUL. */
+#define PF_SPILLDIR_SEGNAME_MAX	25
+
+/*
+ * Open a spill directory and lock it for this process.  path NULL: create
+ * a private directory with mkdtemp(3) under $TMPDIR (else /tmp) named
+ * pipeflow-spill.XXXXXX, marked temporary.  Otherwise create path 0700 if
+ * it is missing (its last component only) and use it.  Either way it is
+ * opened without following a symlink and refused when owned by another
+ * user or writable by group or others; then the file "lock" in it is
+ * created 0600 (never followed, refused unless a regular file with one
+ * link) and locked with flock(2) without waiting.  Returns the handle, to
+ * be freed with pf_spilldir_close(), or NULL with errno and *errstr (if
+ * errstr is not NULL) set: "empty directory name", "cannot create
+ * directory", "cannot open directory", "not a directory", "is a symbolic
+ * link", "owned by another user" (EPERM), "writable by group or others"
+ * (EPERM), "lock is a symbolic link", "lock is not a regular file"
+ * (EPERM), "cannot open lock", "cannot lock", "in use by another spill"
+ * (EBUSY), "out of memory".  Never blocks on the lock.
+ */
+struct pf_spilldir *pf_spilldir_open(const char *, const char **);
+/* The directory's descriptor, for openat(2) and friends; still ours. */
+int		 pf_spilldir_fd(const struct pf_spilldir *);
+/* The directory's path, for messages (the mkdtemp name if temporary). */
+const char	*pf_spilldir_path(const struct pf_spilldir *);
+/*
+ * Write the name of segment n, "seg-%016" PRIx64 ".pfs", into buf of len
+ * bytes (PF_SPILLDIR_SEGNAME_MAX is enough).  Returns 0, or -1 with errno
+ * ENAMETOOLONG when it does not fit.
+ */
+int		 pf_spilldir_segname(char *, size_t, uint64_t);
+/*
+ * The segments present: regular files whose names are exactly what
+ * pf_spilldir_segname() writes.  Stores a malloc'd array of their numbers
+ * sorted ascending (NULL when empty), to be freed with free(3), and its
+ * length; the other entries, apart from "lock", "checkpoint" and
+ * "checkpoint.tmp", are counted in *others if it is not NULL.  Returns 0,
+ * or -1 with errno and *errstr set ("cannot read directory", "out of
+ * memory"); nothing is stored then.
+ */
+int		 pf_spilldir_list(struct pf_spilldir *, uint64_t **, size_t *,
+		     size_t *, const char **);
+/*
+ * Replace the checkpoint with len bytes at buf: write "checkpoint.tmp"
+ * (any old one unlinked first, then created O_EXCL|O_NOFOLLOW 0600), and
+ * rename it over "checkpoint".  With sync, fsync the file before the
+ * rename and the directory after it.  Returns 0, or -1 with errno and
+ * *errstr set ("cannot write checkpoint", "cannot sync checkpoint",
+ * "cannot sync directory"); after -1 the new checkpoint must not be
+ * taken as stored, and after "cannot sync directory" it may or may not
+ * be the one in place.  Blocks on the disk when sync is set.
+ */
+int		 pf_spilldir_checkpoint_write(struct pf_spilldir *,
+		     const void *, size_t, int, const char **);
+/*
+ * Read the checkpoint into buf of max bytes.  Returns its length, 0 when
+ * there is none (or it is empty), or -1 with errno and *errstr set:
+ * "checkpoint is a symbolic link", "checkpoint is not a regular file"
+ * (EPERM), "checkpoint too large" (EFBIG, more than max bytes), "cannot
+ * read checkpoint".
+ */
+ssize_t		 pf_spilldir_checkpoint_read(struct pf_spilldir *, void *,
+		     size_t, const char **);
+/* Unlink segment n.  Returns 0, or -1 with errno set (ENOENT if none). */
+int		 pf_spilldir_remove_seg(struct pf_spilldir *, uint64_t);
+/*
+ * Unlock and free.  With purge set, first remove our files: in a user's
+ * directory the segments, the checkpoint (and its temporary) and the
+ * lock, leaving anything else; a temporary directory is emptied of every
+ * entry but subdirectories (symlinks are unlinked, never followed) and
+ * removed.  A NULL handle is ignored.
+ */
+void		 pf_spilldir_close(struct pf_spilldir *, int);
+
+/* segment.c: spill segments on disk. */
+
+/*
+ * A segment is a file header and checksummed frames of records with
+ * sequence numbers; the format is described in lib/segment.c.  A frame
+ * holds at most PF_SEG_FRAME_MAX bytes of records, raw or compressed.
+ */
+#define PF_SEG_FRAME_MAX	(65U * 1024 * 1024)
+/* pf_seg_next(): the file ends inside a frame. */
+#define PF_SEG_TORN		2
+
+struct pf_seg_writer;
+struct pf_seg_reader;
+
+/*
+ * Create the segment name under dirfd (O_EXCL, O_NOFOLLOW, mode 0600) and
+ * write its header; its first record will be number first_seq.  level 0
+ * stores frames raw, 1..19 compresses them with zstd at that level.
+ * Returns the writer, or NULL with errno and *errstr set (EEXIST when the
+ * name exists, ELOOP for a symbolic link, EINVAL for a bad level); a file
+ * created but not fully written is removed.
+ */
+struct pf_seg_writer *pf_seg_create(int, const char *, uint64_t, int,
+		     const char **);
+/*
+ * Append len bytes holding nrec whole records as one frame; the records
+ * get the numbers pf_seg_next_seq() onwards.  Blocks on the disk only.
+ * Returns 0, or -1 with errno: EINVAL for len or nrec 0, E2BIG for len
+ * over PF_SEG_FRAME_MAX, ENOMEM, or a write error (ENOSPC, EFBIG with
+ * SIGXFSZ ignored, EIO...).  After a write error the file is cut back to
+ * the end of the last whole frame, so it stays valid and the same append
+ * may be retried later; if even that cut fails, or after a failed
+ * pf_seg_sync(), the writer is dead and every call fails with EIO.
+ */
+int		 pf_seg_append(struct pf_seg_writer *, const void *, size_t,
+		     uint32_t);
+/* The sequence number the next appended record will get. */
+uint64_t	 pf_seg_next_seq(const struct pf_seg_writer *);
+/* The size of the file: the end of the last whole frame. */
+off_t		 pf_seg_bytes(const struct pf_seg_writer *);
+/*
+ * fdatasync(2) the segment.  Returns 0, or -1 with errno.  A failure means
+ * frames appended since the last good sync may be lost even if a later
+ * sync succeeds (the kernel forgets the error): the caller must treat it
+ * as final, not retry it; the writer fails every later call with EIO.
+ */
+int		 pf_seg_sync(struct pf_seg_writer *);
+/*
+ * Close the file (not synced: call pf_seg_sync() first for durability)
+ * and free the writer; NULL is a no-op.  Returns 0, or -1 with errno when
+ * close(2) failed (the writer is freed all the same).
+ */
+int		 pf_seg_close(struct pf_seg_writer *);
+
+/*
+ * Open the segment name under dirfd for reading (O_NOFOLLOW; opening never
+ * blocks) and check its header.  Returns the reader, or NULL with errno
+ * and *errstr set: EBADMSG with "short header" for a file shorter than
+ * the header (a crash right after creation) or "bad header" for a wrong
+ * magic, version, flags or checksum; EINVAL for anything but a regular
+ * file; ELOOP for a symbolic link.
+ */
+struct pf_seg_reader *pf_seg_open(int, const char *, const char **);
+/*
+ * Read the next frame.  Returns 1 and stores its records in *data and
+ * *len (valid until the next call on this reader), its first sequence
+ * number and record count; 0 at a clean end of file; PF_SEG_TORN when
+ * the file ends inside a frame (fewer bytes than a frame header, or a
+ * valid header whose payload runs past the end: a torn tail, which
+ * pf_seg_truncate_torn() at pf_seg_offset() cuts off); -1 with *errstr
+ * naming the fault, errno EBADMSG, for corruption: a full frame header
+ * with a bad magic or checksum, unknown flags, a length over
+ * PF_SEG_FRAME_MAX, a sequence gap, a bad payload checksum, a zstd error
+ * or a decoded size other than the header says (-1 with another errno
+ * for a read error or ENOMEM).  Nothing is allocated before the checks
+ * and at most PF_SEG_FRAME_MAX per buffer.  After anything but 1 the
+ * reader stays at that frame: calling again gives the same answer.
+ */
+int		 pf_seg_next(struct pf_seg_reader *, const char **, size_t *,
+		     uint64_t *, uint32_t *, const char **);
+/*
+ * The byte offset of the frame pf_seg_next() last returned or failed on;
+ * after 0 or PF_SEG_TORN, the end of the last whole frame.
+ */
+off_t		 pf_seg_offset(const struct pf_seg_reader *);
+/* The first sequence number, from the file header. */
+uint64_t	 pf_seg_first_seq(const struct pf_seg_reader *);
+/*
+ * The sequence number the next frame must start with: after a failure,
+ * the first record the bad frame should have held.
+ */
+uint64_t	 pf_seg_reader_next_seq(const struct pf_seg_reader *);
+/* Close the file and free the reader; NULL is a no-op. */
+void		 pf_seg_close_reader(struct pf_seg_reader *);
+/*
+ * Cut the segment name under dirfd back to off bytes (the end of its last
+ * whole frame, from pf_seg_offset() after PF_SEG_TORN) and fsync it.
+ * Returns 0, or -1 with errno (EINVAL when off is inside the file header
+ * or past the end, or the file is not a regular file).
+ */
+int		 pf_seg_truncate_torn(int, const char *, off_t);
+
 #endif /* PIPEFLOW_H */

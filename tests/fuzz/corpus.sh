@@ -3,7 +3,7 @@
 # so that every make check (and the sanitizer build) runs them.
 . "$top_srcdir/tests/lib/tap.sh"
 
-for target in field parse queue statusread; do
+for target in field parse queue segment statusread; do
 	bin=$top_builddir/tests/fuzz/$target-replay
 	out=$("$bin" "$top_srcdir"/tests/fuzz/corpus/$target/* 2>&1)
 	ok $? "$target: the corpus replays without a crash"

@@ -330,6 +330,23 @@ uint64_t	 pf_hist_count(const struct pf_hist *);
 uint64_t	 pf_hist_max(const struct pf_hist *);
 uint64_t	 pf_hist_min(const struct pf_hist *);
 
+/* privdir.c: directories that are ours alone. */
+
+#define PF_PRIVDIR_CREATE	1	/* mkdir the last component, 0700 */
+#define PF_PRIVDIR_MADE		2	/* the caller just created it */
+
+/*
+ * Open path as a directory that is ours and closed to others: not a
+ * symbolic link, owned by the effective user, not writable by group or
+ * others.  With PF_PRIVDIR_CREATE, create the last component 0700 if it
+ * is missing; a directory just created (or PF_PRIVDIR_MADE) is set to
+ * 0700 whatever the umask.  Returns an O_DIRECTORY descriptor, or -1 with
+ * errno and *errstr set: "empty directory name", "cannot create
+ * directory", "is a symbolic link", "not a directory", "cannot open
+ * directory", "owned by another user", "writable by group or others".
+ */
+int		 pf_privdir_open(const char *, int, const char **);
+
 /* statusread.c: reading status files back. */
 
 #define PF_STAGE_MAX_FILE	(1024 * 1024)	/* larger: refused */

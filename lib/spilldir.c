@@ -47,65 +47,12 @@ struct pf_spilldir {
 	char	*path;
 };
 
-static int	 spilldir_opendir(const char *, int, const char **);
 static int	 spilldir_lock(struct pf_spilldir *, const char **);
 static int	 spilldir_parse(const char *, uint64_t *);
 static int	 spilldir_cmp(const void *, const void *);
 static int	 spilldir_writeall(int, const void *, size_t);
 static void	 spilldir_empty(struct pf_spilldir *);
 static void	 spilldir_free(struct pf_spilldir *);
-
-/*
- * Open path as a directory without following a symlink and check that it
- * is ours and closed to others.  created says we just made it, so that a
- * strange umask cannot leave it other than 0700.
- */
-static int
-spilldir_opendir(const char *path, int created, const char **errstr)
-{
-	struct stat	sb;
-	int		fd, serrno;
-
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1) {
-		/* Linux says ENOTDIR for a symlink; lstat tells them apart. */
-		serrno = errno;
-		if ((serrno == ELOOP || serrno == ENOTDIR) &&
-		    lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
-			*errstr = "is a symbolic link";
-		else if (serrno == ENOTDIR)
-			*errstr = "not a directory";
-		else
-			*errstr = "cannot open directory";
-		errno = serrno;
-		return (-1);
-	}
-	if (fstat(fd, &sb) == -1) {
-		*errstr = "cannot open directory";
-		goto fail;
-	}
-	if (sb.st_uid != geteuid()) {
-		*errstr = "owned by another user";
-		errno = EPERM;
-		goto fail;
-	}
-	if ((sb.st_mode & 022) != 0) {
-		*errstr = "writable by group or others";
-		errno = EPERM;
-		goto fail;
-	}
-	if (created && (sb.st_mode & 0777) != 0700 && fchmod(fd, 0700) == -1) {
-		*errstr = "cannot create directory";
-		goto fail;
-	}
-	return (fd);
-
-fail:
-	serrno = errno;
-	(void)close(fd);
-	errno = serrno;
-	return (-1);
-}
 
 /*
  * Take the lock.  flock(2) locks belong to the open file description, so
@@ -198,21 +145,11 @@ pf_spilldir_open(const char *path, const char **errstr)
 		}
 		d->temporary = created = 1;
 	} else {
-		if (*path == '\0') {
-			e = "empty directory name";
-			errno = ENOENT;
-			goto fail;
-		}
 		if ((d->path = strdup(path)) == NULL)
 			goto fail;
-		if (mkdir(path, 0700) == 0)
-			created = 1;
-		else if (errno != EEXIST) {
-			e = "cannot create directory";
-			goto fail;
-		}
 	}
-	if ((d->dirfd = spilldir_opendir(d->path, created, &e)) == -1)
+	if ((d->dirfd = pf_privdir_open(d->path, created ? PF_PRIVDIR_MADE :
+	    PF_PRIVDIR_CREATE, &e)) == -1)
 		goto fail;
 	if (spilldir_lock(d, &e) == -1)
 		goto fail;

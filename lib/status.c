@@ -49,7 +49,6 @@ struct pf_status {
 	void			*extra_arg;
 };
 
-static int	 status_opendir(const char *, const char **);
 static char	*status_concat(const char *, const char *, const char *);
 static void	 status_free(struct pf_status *);
 static void	 status_putesc(FILE *, const char *);
@@ -124,7 +123,7 @@ pf_status_open(const char *dir, const char *name, const char *tool,
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		goto fail;
 	st->dirfd = -1;
-	if ((st->dirfd = status_opendir(path, &e)) == -1)
+	if ((st->dirfd = pf_privdir_open(path, PF_PRIVDIR_CREATE, &e)) == -1)
 		goto fail;
 	e = "out of memory";
 	if ((st->file = status_concat(name, STATUS_SUFFIX, "")) == NULL)
@@ -256,65 +255,6 @@ status_free(struct pf_status *st)
 	free(st->path);
 	free(st->file);
 	free(st);
-}
-
-/*
- * Create only the last component: a missing parent is the user's mistake
- * to fix, not ours to paper over.  O_NOFOLLOW refuses a symlink planted
- * in a shared /tmp; the owner check refuses a directory planted there.
- */
-static int
-status_opendir(const char *path, const char **errstr)
-{
-	struct stat	sb;
-	int		fd, created = 0, serrno;
-
-	if (mkdir(path, 0700) == 0)
-		created = 1;
-	else if (errno != EEXIST) {
-		*errstr = "cannot create directory";
-		return (-1);
-	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1) {
-		/* Linux says ENOTDIR for a symlink; lstat tells them apart. */
-		serrno = errno;
-		if ((serrno == ELOOP || serrno == ENOTDIR) &&
-		    lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
-			*errstr = "is a symbolic link";
-		else if (serrno == ENOTDIR)
-			*errstr = "not a directory";
-		else
-			*errstr = "cannot open directory";
-		errno = serrno;
-		return (-1);
-	}
-	if (fstat(fd, &sb) == -1) {
-		*errstr = "cannot open directory";
-		goto fail;
-	}
-	if (sb.st_uid != geteuid()) {
-		*errstr = "owned by another user";
-		errno = EPERM;
-		goto fail;
-	}
-	if ((sb.st_mode & 022) != 0) {
-		*errstr = "writable by group or others";
-		errno = EPERM;
-		goto fail;
-	}
-	/* A strange umask must not leave our own directory unusable. */
-	if (created && (sb.st_mode & 0777) != 0700 && fchmod(fd, 0700) == -1) {
-		*errstr = "cannot create directory";
-		goto fail;
-	}
-	return (fd);
-
-fail:
-	serrno = errno;
-	(void)close(fd);
-	errno = serrno;
-	return (-1);
 }
 
 /* Returns a new string a b c, or NULL with errno set. */

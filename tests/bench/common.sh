@@ -53,3 +53,25 @@ ratio() {  # ratio A B (MB/s figures), or a dash
 }
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+
+# run_start: note the machine's busy time before the measurements.
+run_start() {
+    run_sys0=$(sys_busy) run_own0=$(own_busy) run_t0=$(date +%s%N)
+}
+
+# run_context: after them, set other_pct (CPU others used meanwhile, in %
+# of one CPU; noted when above 5), cpu_model and load_end for the report.
+run_context() {
+    local run_sys1 run_own1 run_t1
+    run_sys1=$(sys_busy) run_own1=$(own_busy) run_t1=$(date +%s%N)
+    other_pct=$(awk -v s=$((run_sys1 - run_sys0)) -v o=$((run_own1 - run_own0)) \
+        -v hz="$hz" -v ns=$((run_t1 - run_t0)) \
+        'BEGIN { v = 100 * (s - o) / hz / (ns / 1e9); printf "%.0f", v < 0 ? 0 : v }')
+    if [ "$other_pct" -gt 5 ]; then
+        note "during the run other processes used on average ${other_pct}% of one CPU: figures are noisy, rerun on a quiet machine"
+    fi
+    cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+    [ -n "$cpu_model" ] || cpu_model=$(uname -m)
+    # shellcheck disable=SC2034  # read by the callers
+    load_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+}

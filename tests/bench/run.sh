@@ -135,7 +135,7 @@ idle_busy=$(awk -v d=$((b1 - b0)) -v hz="$hz" 'BEGIN { printf "%.0f", 100 * d / 
 if [ "$idle_busy" -gt 10 ]; then
     note "before the run other processes kept ${idle_busy}% of one CPU busy: figures may be noisy"
 fi
-run_sys0=$(sys_busy) run_own0=$(own_busy) run_t0=$(date +%s%N)
+run_start
 
 # ---- stages -------------------------------------------------------------------
 # name|command, per mode
@@ -263,17 +263,7 @@ best_peer() {  # best_peer PREFIX -> "mbps name" of the fastest peer
                        END { if (n != "") print v, n }'
 }
 
-run_sys1=$(sys_busy) run_own1=$(own_busy) run_t1=$(date +%s%N)
-other_pct=$(awk -v s=$((run_sys1 - run_sys0)) -v o=$((run_own1 - run_own0)) \
-    -v hz="$hz" -v ns=$((run_t1 - run_t0)) \
-    'BEGIN { v = 100 * (s - o) / hz / (ns / 1e9); printf "%.0f", v < 0 ? 0 : v }')
-if [ "$other_pct" -gt 5 ]; then
-    note "during the run other processes used on average ${other_pct}% of one CPU: figures are noisy, rerun on a quiet machine"
-fi
-
-cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
-[ -n "$cpu_model" ] || cpu_model=$(uname -m)
-load_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+run_context
 
 mkdir -p "$results_dir" || die "cannot create $results_dir"
 out=$results_dir/latest.md

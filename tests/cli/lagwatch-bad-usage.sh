@@ -6,31 +6,13 @@
 # input is a file whose offset the next reader shares: it must get all).
 # No --log file is created and no status file published.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 seq 1 1000 > "$T/in"
 
-# usage NAME ERE ARGS...: lagwatch ARGS is refused and its message
-# matches ERE.
+# usage NAME ERE ARGS...: lagwatch ARGS is refused (see proc.sh).
 usage() {
-	_name=$1
-	_ere=$2
-	shift 2
-	{
-		PIPEFLOW_STATUS_DIR=$T/st lagwatch "$@" > "$T/out" 2> "$T/err"
-		echo $? > "$T/rc"
-		cat > "$T/rest"
-	} < "$T/in"
-	is "$(cat "$T/rc")" 2 "$_name: exit 2"
-	# getopt(3) names the program as invoked: allow a directory
-	like "$(head -n 1 "$T/err")" "^(.*/)?lagwatch: .*$_ere" \
-	    "$_name: the message names the option"
-	is "$(sed -n 2p "$T/err")" \
-	    "Try 'lagwatch --help' for more information." \
-	    "$_name: the Try line"
-	is "$(wc -l < "$T/err" | tr -d ' ')" 2 "$_name: two lines on stderr"
-	is "$(wc -c < "$T/out" | tr -d ' ')" 0 "$_name: nothing on stdout"
-	cmp -s "$T/in" "$T/rest"
-	ok $? "$_name: no input consumed"
+	refused lagwatch "$@"
 }
 
 usage "-i 5ms" "--interval" -i 5ms

@@ -44,3 +44,29 @@ metric() {
 now() {
 	date +%s.%N | cut -c1-14
 }
+
+# refused TOOL NAME ERE ARGS...: TOOL ARGS, reading $T/in, is a usage
+# error: exit 2, a first line naming the problem (matching ERE), the Try
+# line, nothing else on stderr, nothing on stdout, no input consumed.
+refused() {
+	_tool=$1
+	_name=$2
+	_ere=$3
+	shift 3
+	{
+		PIPEFLOW_STATUS_DIR=$T/st "$_tool" "$@" > "$T/out" 2> "$T/err"
+		echo $? > "$T/rc"
+		cat > "$T/rest"
+	} < "$T/in"
+	is "$(cat "$T/rc")" 2 "$_name: exit 2"
+	# getopt(3) names the program as invoked: allow a directory
+	like "$(head -n 1 "$T/err")" "^(.*/)?$_tool: .*$_ere" \
+	    "$_name: the message names the option"
+	is "$(sed -n 2p "$T/err")" \
+	    "Try '$_tool --help' for more information." \
+	    "$_name: the Try line"
+	is "$(wc -l < "$T/err" | tr -d ' ')" 2 "$_name: two lines on stderr"
+	is "$(wc -c < "$T/out" | tr -d ' ')" 0 "$_name: nothing on stdout"
+	cmp -s "$T/in" "$T/rest"
+	ok $? "$_name: no input consumed"
+}

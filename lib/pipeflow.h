@@ -458,6 +458,12 @@ struct pf_spilldir;
  * (EBUSY), "out of memory".  Never blocks on the lock.
  */
 struct pf_spilldir *pf_spilldir_open(const char *, const char **);
+/*
+ * Open an existing spill directory only to look at it: the same checks,
+ * but nothing is created and no lock is taken.  pf_spilldir_close() with
+ * purge 0 frees it.
+ */
+struct pf_spilldir *pf_spilldir_inspect(const char *, const char **);
 /* The directory's descriptor, for openat(2) and friends; still ours. */
 int		 pf_spilldir_fd(const struct pf_spilldir *);
 /* The directory's path, for messages (the mkdtemp name if temporary). */
@@ -546,7 +552,7 @@ struct pf_seg_writer *pf_seg_create(int, const char *, uint64_t, int,
  * pf_seg_sync(), the writer is dead and every call fails with EIO.
  */
 int		 pf_seg_append(struct pf_seg_writer *, const void *, size_t,
-		     uint32_t);
+		     uint32_t, uint64_t);
 /* The sequence number the next appended record will get. */
 uint64_t	 pf_seg_next_seq(const struct pf_seg_writer *);
 /* The size of the file: the end of the last whole frame. */
@@ -592,10 +598,31 @@ struct pf_seg_reader *pf_seg_open(int, const char *, const char **);
 int		 pf_seg_next(struct pf_seg_reader *, const char **, size_t *,
 		     uint64_t *, uint32_t *, const char **);
 /*
- * The byte offset of the frame pf_seg_next() last returned or failed on;
- * after 0 or PF_SEG_TORN, the end of the last whole frame.
+ * Step over the next frame reading only its header, to describe a large
+ * spill quickly.  Returns what pf_seg_next() would, after the same
+ * header, length, sequence and torn-tail (file size) checks, and moves
+ * the reader on the same way, but stores only the frame's first sequence
+ * number, record count, raw_len and stored_len (the payload's size on
+ * disk; the frame takes 48 bytes more).  The payload is not read, so
+ * neither its checksum nor its zstd frame is verified: a frame with a
+ * damaged payload is returned as good where pf_seg_next() fails.  Calls
+ * to pf_seg_skim() and pf_seg_next() may be mixed on one reader.
+ */
+int		 pf_seg_skim(struct pf_seg_reader *, uint64_t *, uint32_t *,
+		     uint32_t *, uint32_t *, const char **);
+/*
+ * The byte offset of the frame pf_seg_next() or pf_seg_skim() last
+ * returned or failed on; after 0 or PF_SEG_TORN, the end of the last
+ * whole frame.
  */
 off_t		 pf_seg_offset(const struct pf_seg_reader *);
+/*
+ * The time stored in the frame pf_seg_next() or pf_seg_skim() last
+ * returned (nanoseconds since the Unix epoch, 0 if unknown): when its
+ * first record arrived, for the age of its records.  0 before any frame;
+ * a failed call leaves it unchanged.
+ */
+uint64_t	 pf_seg_time(const struct pf_seg_reader *);
 /* The first sequence number, from the file header. */
 uint64_t	 pf_seg_first_seq(const struct pf_seg_reader *);
 /*

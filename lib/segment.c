@@ -21,26 +21,30 @@
  *	0  magic 0x50464652 ("PFFR")		u32
  *	4  flags: bit 0 = payload is one zstd frame, else raw	u32
  *	8  first_seq				u64
- *	16 nrec (>= 1)				u32
- *	20 raw_len (>= 1)			u32
- *	24 stored_len				u32
- *	28 low 32 bits of XXH3-64 of bytes 0..27	u32
- *	32 payload, stored_len bytes
+ *	16 time (ns since the epoch, 0 = unknown)	u64
+ *	24 nrec (>= 1)				u32
+ *	28 raw_len (>= 1)			u32
+ *	32 stored_len				u32
+ *	36 low 32 bits of XXH3-64 of bytes 0..35	u32
+ *	40 payload, stored_len bytes
  *	   XXH3-64 of the payload		u64
  *
  * The payload is the frame's records, raw, with their terminators,
  * concatenated.  A frame's first_seq is the previous frame's first_seq +
  * nrec (the file header's first_seq for the first frame); anything else
- * is corruption.  raw_len and stored_len are capped at PF_SEG_FRAME_MAX
- * (65 MiB: a 64 MiB segment's worth of records plus room for the largest
- * record) before anything is allocated, and a zstd payload must decode to
- * exactly raw_len bytes into a buffer of raw_len bytes, so a zstd bomb or
- * a lying length is an error, not an OOM.
+ * is corruption.  time is when the frame's first record arrived, in
+ * nanoseconds since the Unix epoch (UTC), 0 if unknown: readers use it
+ * for the age of the records.  It is not checked for order, since clocks
+ * step.  raw_len and stored_len are capped at PF_SEG_FRAME_MAX (65 MiB: a
+ * 64 MiB segment's worth of records plus room for the largest record)
+ * before anything is allocated, and a zstd payload must decode to exactly
+ * raw_len bytes into a buffer of raw_len bytes, so a zstd bomb or a lying
+ * length is an error, not an OOM.
  *
  * The end of a file: nothing after the last frame is a clean end; fewer
  * bytes than a frame header, or a valid frame header whose payload or
  * checksum runs past the end of the file, is a torn tail (a crash or a
- * full disk during an append); a full 32-byte header that does not check
+ * full disk during an append); a full 40-byte header that does not check
  * out is corruption, even at the end, since a torn write cannot produce
  * one.
  */
@@ -65,7 +69,7 @@
 #define SEG_VERSION	1
 #define SEG_HDR		32
 #define FRAME_MAGIC	0x50464652U
-#define FRAME_HDR	32
+#define FRAME_HDR	40
 #define FRAME_TRAILER	8
 #define FRAME_ZSTD	0x1U
 
@@ -80,12 +84,23 @@ struct pf_seg_writer {
 	size_t		 cbufsz;
 };
 
+/* A frame header, as read. */
+struct frame {
+	uint32_t	 flags;
+	uint64_t	 seq;
+	uint64_t	 time_ns;
+	uint32_t	 nrec;
+	uint32_t	 raw;
+	uint32_t	 stored;
+};
+
 struct pf_seg_reader {
 	int		 fd;
 	uint64_t	 first_seq;
 	uint64_t	 next_seq;
 	off_t		 off;		/* the frame returned or being read */
 	off_t		 next;		/* where the next frame starts */
+	uint64_t	 time_ns;	/* of the frame last returned */
 	ZSTD_DCtx	*dctx;
 	char		*zbuf;		/* stored payload */
 	size_t		 zbufsz;
@@ -100,6 +115,8 @@ static uint64_t	 get64(const unsigned char *);
 static int	 pwrite_all(int, const void *, size_t, off_t);
 static ssize_t	 pread_all(int, void *, size_t, off_t);
 static int	 grow(char **, size_t *, size_t);
+static int	 frame_head(struct pf_seg_reader *, struct frame *,
+		     const char **);
 
 static void
 put32(unsigned char *p, uint32_t v)
@@ -254,7 +271,7 @@ pf_seg_create(int dirfd, const char *name, uint64_t first_seq, int level,
 
 int
 pf_seg_append(struct pf_seg_writer *w, const void *data, size_t len,
-    uint32_t nrec)
+    uint32_t nrec, uint64_t time_ns)
 {
 	unsigned char	 hdr[FRAME_HDR], tr[FRAME_TRAILER];
 	const void	*payload = data;
@@ -299,10 +316,11 @@ pf_seg_append(struct pf_seg_writer *w, const void *data, size_t len,
 	put32(hdr, FRAME_MAGIC);
 	put32(hdr + 4, flags);
 	put64(hdr + 8, w->next_seq);
-	put32(hdr + 16, nrec);
-	put32(hdr + 20, (uint32_t)len);
-	put32(hdr + 24, (uint32_t)stored);
-	put32(hdr + 28, (uint32_t)XXH3_64bits(hdr, 28));
+	put64(hdr + 16, time_ns);
+	put32(hdr + 24, nrec);
+	put32(hdr + 28, (uint32_t)len);
+	put32(hdr + 32, (uint32_t)stored);
+	put32(hdr + 36, (uint32_t)XXH3_64bits(hdr, 36));
 	put64(tr, XXH3_64bits(payload, stored));
 
 	off = w->end;
@@ -439,15 +457,16 @@ fail:
 	return (NULL);
 }
 
-int
-pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
-    uint64_t *first_seq, uint32_t *nrec, const char **errstr)
+/*
+ * Read and check the header of the frame at r->next, and that the whole
+ * frame is inside the file.  Returns 1 with the header in *f, else what
+ * pf_seg_next() returns for a clean end, a torn tail or corruption.
+ */
+static int
+frame_head(struct pf_seg_reader *r, struct frame *f, const char **errstr)
 {
 	struct stat		 st;
 	unsigned char		 hdr[FRAME_HDR];
-	uint64_t		 seq;
-	uint32_t		 flags, n, raw, stored;
-	size_t			 z;
 	ssize_t			 got;
 
 	r->off = r->next;
@@ -466,28 +485,29 @@ pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
 		errno = EBADMSG;
 		return (-1);
 	}
-	if (get32(hdr + 28) != (uint32_t)XXH3_64bits(hdr, 28)) {
+	if (get32(hdr + 36) != (uint32_t)XXH3_64bits(hdr, 36)) {
 		*errstr = "bad frame header checksum";
 		errno = EBADMSG;
 		return (-1);
 	}
-	flags = get32(hdr + 4);
-	seq = get64(hdr + 8);
-	n = get32(hdr + 16);
-	raw = get32(hdr + 20);
-	stored = get32(hdr + 24);
+	f->flags = get32(hdr + 4);
+	f->seq = get64(hdr + 8);
+	f->time_ns = get64(hdr + 16);
+	f->nrec = get32(hdr + 24);
+	f->raw = get32(hdr + 28);
+	f->stored = get32(hdr + 32);
 	*errstr = NULL;
-	if ((flags & ~FRAME_ZSTD) != 0)
+	if ((f->flags & ~FRAME_ZSTD) != 0)
 		*errstr = "unknown frame flags";
-	else if (raw > PF_SEG_FRAME_MAX || stored > PF_SEG_FRAME_MAX)
+	else if (f->raw > PF_SEG_FRAME_MAX || f->stored > PF_SEG_FRAME_MAX)
 		*errstr = "frame too large";
-	else if (n == 0 || raw == 0 || stored == 0)
+	else if (f->nrec == 0 || f->raw == 0 || f->stored == 0)
 		*errstr = "empty frame";
-	else if (!(flags & FRAME_ZSTD) && stored != raw)
+	else if (!(f->flags & FRAME_ZSTD) && f->stored != f->raw)
 		*errstr = "frame length mismatch";
-	else if (seq != r->next_seq)
+	else if (f->seq != r->next_seq)
 		*errstr = "sequence gap";
-	else if (r->next_seq + n < r->next_seq)
+	else if (r->next_seq + f->nrec < r->next_seq)
 		*errstr = "sequence overflow";
 	if (*errstr != NULL) {
 		errno = EBADMSG;
@@ -500,10 +520,27 @@ pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
 		return (-1);
 	}
 	if (st.st_size - r->off <
-	    (off_t)(FRAME_HDR + (off_t)stored + FRAME_TRAILER)) {
+	    (off_t)(FRAME_HDR + (off_t)f->stored + FRAME_TRAILER)) {
 		*errstr = "torn frame";
 		return (PF_SEG_TORN);
 	}
+	return (1);
+}
+
+int
+pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
+    uint64_t *first_seq, uint32_t *nrec, const char **errstr)
+{
+	struct frame		 f;
+	uint32_t		 raw, stored;
+	size_t			 z;
+	ssize_t			 got;
+	int			 ret;
+
+	if ((ret = frame_head(r, &f, errstr)) != 1)
+		return (ret);
+	raw = f.raw;
+	stored = f.stored;
 	if (grow(&r->zbuf, &r->zbufsz, (size_t)stored + FRAME_TRAILER) ==
 	    -1) {
 		*errstr = "out of memory";
@@ -525,7 +562,7 @@ pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
 		errno = EBADMSG;
 		return (-1);
 	}
-	if (flags & FRAME_ZSTD) {
+	if (f.flags & FRAME_ZSTD) {
 		/* One zstd frame, exactly filling a raw_len buffer. */
 		z = ZSTD_findFrameCompressedSize(r->zbuf, stored);
 		if (ZSTD_isError(z) || z != stored) {
@@ -553,10 +590,31 @@ pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
 	} else
 		*data = r->zbuf;
 	*len = raw;
-	*first_seq = seq;
-	*nrec = n;
+	*first_seq = f.seq;
+	*nrec = f.nrec;
+	r->time_ns = f.time_ns;
 	r->next = r->off + FRAME_HDR + stored + FRAME_TRAILER;
-	r->next_seq += n;
+	r->next_seq += f.nrec;
+	return (1);
+}
+
+/* pf_seg_next() without reading the payload. */
+int
+pf_seg_skim(struct pf_seg_reader *r, uint64_t *first_seq, uint32_t *nrec,
+    uint32_t *raw_len, uint32_t *stored_len, const char **errstr)
+{
+	struct frame		 f;
+	int			 ret;
+
+	if ((ret = frame_head(r, &f, errstr)) != 1)
+		return (ret);
+	*first_seq = f.seq;
+	*nrec = f.nrec;
+	*raw_len = f.raw;
+	*stored_len = f.stored;
+	r->time_ns = f.time_ns;
+	r->next = r->off + FRAME_HDR + f.stored + FRAME_TRAILER;
+	r->next_seq += f.nrec;
 	return (1);
 }
 
@@ -564,6 +622,12 @@ off_t
 pf_seg_offset(const struct pf_seg_reader *r)
 {
 	return (r->off);
+}
+
+uint64_t
+pf_seg_time(const struct pf_seg_reader *r)
+{
+	return (r->time_ns);
 }
 
 uint64_t

@@ -199,6 +199,31 @@ pf_spilldir_segname(char *buf, size_t len, uint64_t n)
  * Exactly what pf_spilldir_segname() writes, lower-case hex only, so that
  * names and numbers map one to one.
  */
+struct pf_spilldir *
+pf_spilldir_inspect(const char *path, const char **errstr)
+{
+	struct pf_spilldir	*d;
+	const char		*e = "out of memory";
+	int			 serrno;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		goto fail;
+	d->dirfd = d->lockfd = -1;
+	if ((d->path = strdup(path)) == NULL)
+		goto fail;
+	if ((d->dirfd = pf_privdir_open(d->path, 0, &e)) == -1)
+		goto fail;
+	return (d);
+
+fail:
+	serrno = errno;
+	spilldir_free(d);
+	if (errstr != NULL)
+		*errstr = e;
+	errno = serrno;
+	return (NULL);
+}
+
 static int
 spilldir_parse(const char *name, uint64_t *np)
 {

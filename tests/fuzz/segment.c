@@ -7,8 +7,9 @@
  * error, never crash or allocate beyond its caps.  Checked: frames come
  * with consecutive sequence numbers and within the caps, offsets only
  * grow and stay inside the file, a failed call gives the same answer
- * again, and cutting a torn tail leaves a file that reads the same frames
- * to a clean end.
+ * again, pf_seg_skim() walks the same frames to the same end (but over a
+ * damaged payload, which it does not read), and cutting a torn tail
+ * leaves a file that reads the same frames to a clean end.
  *
  * The first input byte is a mode, the rest the file: with bit 0 set, the
  * checksums in the image are made right first, so that mutations reach
@@ -30,10 +31,14 @@
 #include "pipeflow.h"
 
 #define FZ_NAME		"seg"
+#define FZ_HDR		32	/* the file header */
+#define FZ_FRAME_HDR	40	/* a frame header */
+#define FZ_TRAILER	8	/* a frame's payload checksum */
 
 int		 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static void	 fz_cleanup(void);
 static int	 fz_read(size_t, off_t *, int *);
+static int	 fz_payload_error(const char *);
 static void	 fz_fix(uint8_t *, size_t);
 static void	 fz_put32(uint8_t *, uint32_t);
 static void	 fz_put64(uint8_t *, uint64_t);
@@ -68,43 +73,57 @@ fz_put64(uint8_t *p, uint64_t v)
 static void
 fz_fix(uint8_t *p, size_t size)
 {
-	uint64_t	off = 32, stored;
+	uint64_t	off = FZ_HDR, stored;
 
-	if (size < 32)
+	if (size < FZ_HDR)
 		return;
 	fz_put64(p + 24, XXH3_64bits(p, 24));
-	while (off + 32 <= size) {
-		fz_put32(p + off + 28, (uint32_t)XXH3_64bits(p + off, 28));
-		stored = (uint64_t)p[off + 24] | (uint64_t)p[off + 25] << 8 |
-		    (uint64_t)p[off + 26] << 16 | (uint64_t)p[off + 27] << 24;
-		if (off + 32 + stored + 8 > size)
+	while (off + FZ_FRAME_HDR <= size) {
+		fz_put32(p + off + 36, (uint32_t)XXH3_64bits(p + off, 36));
+		stored = (uint64_t)p[off + 32] | (uint64_t)p[off + 33] << 8 |
+		    (uint64_t)p[off + 34] << 16 | (uint64_t)p[off + 35] << 24;
+		if (off + FZ_FRAME_HDR + stored + FZ_TRAILER > size)
 			break;
-		fz_put64(p + off + 32 + stored,
-		    XXH3_64bits(p + off + 32, stored));
-		off += 32 + stored + 8;
+		fz_put64(p + off + FZ_FRAME_HDR + stored,
+		    XXH3_64bits(p + off + FZ_FRAME_HDR, stored));
+		off += FZ_FRAME_HDR + stored + FZ_TRAILER;
 	}
 }
 
-/* Read the segment to its end; returns the number of good frames. */
+/* pf_seg_next()'s errors that pf_seg_skim() cannot see. */
+static int
+fz_payload_error(const char *errstr)
+{
+	return (strcmp(errstr, "bad payload checksum") == 0 ||
+	    strcmp(errstr, "bad zstd frame") == 0 ||
+	    strcmp(errstr, "zstd size mismatch") == 0);
+}
+
+/*
+ * Read the segment to its end, and skim it alongside; returns the number
+ * of good frames.
+ */
 static int
 fz_read(size_t size, off_t *end, int *last)
 {
-	struct pf_seg_reader	*r;
-	const char		*data, *errstr;
+	struct pf_seg_reader	*r, *rs;
+	const char		*data, *errstr, *serr;
 	size_t			 len, len2;
-	uint64_t		 seq, want, seq2;
-	uint32_t		 nrec, nrec2;
+	uint64_t		 seq, want, seq2, sseq;
+	uint32_t		 nrec, nrec2, snrec, sraw, sstored;
 	off_t			 prev = 0;
-	int			 n = 0, ret;
+	int			 n = 0, ret, sret;
 
 	*last = -2;
 	*end = 0;
 	if ((r = pf_seg_open(fz_dirfd, FZ_NAME, &errstr)) == NULL) {
 		if (errno != EBADMSG ||
-		    (size < 32) != (strcmp(errstr, "short header") == 0))
+		    (size < FZ_HDR) != (strcmp(errstr, "short header") == 0))
 			abort();	/* not the right header error */
 		return (-1);
 	}
+	if ((rs = pf_seg_open(fz_dirfd, FZ_NAME, &serr)) == NULL)
+		abort();
 	want = pf_seg_first_seq(r);
 	while ((ret = pf_seg_next(r, &data, &len, &seq, &nrec,
 	    &errstr)) == 1) {
@@ -113,9 +132,17 @@ fz_read(size_t size, off_t *end, int *last)
 			abort();
 		if (pf_seg_offset(r) <= prev && prev != 0)
 			abort();
-		if (pf_seg_offset(r) < 32 ||
-		    (size_t)pf_seg_offset(r) + 32 + 1 + 8 > size)
+		if (pf_seg_offset(r) < FZ_HDR ||
+		    (size_t)pf_seg_offset(r) + FZ_FRAME_HDR + 1 + FZ_TRAILER >
+		    size)
 			abort();	/* a frame outside the file */
+		if (pf_seg_skim(rs, &sseq, &snrec, &sraw, &sstored,
+		    &serr) != 1 || sseq != seq || snrec != nrec ||
+		    sraw != len || pf_seg_offset(rs) != pf_seg_offset(r) ||
+		    pf_seg_time(rs) != pf_seg_time(r) ||
+		    (size_t)pf_seg_offset(r) + FZ_FRAME_HDR + sstored +
+		    FZ_TRAILER > size)
+			abort();	/* skimmed otherwise */
 		prev = pf_seg_offset(r);
 		want += nrec;
 		n++;
@@ -129,6 +156,15 @@ fz_read(size_t size, off_t *end, int *last)
 	*end = pf_seg_offset(r);
 	if (ret == 0 && (size_t)*end != size)
 		abort();		/* a clean end is the end */
+	sret = pf_seg_skim(rs, &sseq, &snrec, &sraw, &sstored, &serr);
+	if (ret == -1 && fz_payload_error(errstr)) {
+		if (sret != 1 || pf_seg_offset(rs) != *end)
+			abort();	/* skimmed otherwise */
+	} else if (sret != ret || pf_seg_offset(rs) != *end ||
+	    pf_seg_reader_next_seq(rs) != want ||
+	    (ret != 0 && strcmp(serr, errstr) != 0))
+		abort();		/* skim ends otherwise */
+	pf_seg_close_reader(rs);
 	if (pf_seg_next(r, &data, &len2, &seq2, &nrec2, &errstr) != ret ||
 	    pf_seg_offset(r) != *end)
 		abort();		/* not sticky */

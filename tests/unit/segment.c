@@ -2,14 +2,16 @@
 /*
  * segment.c: unit tests for spill segments (lib/segment.c).
  *
- * Segments must read back byte-exact whatever the compression, and a
- * damaged one must say precisely what is left: a torn tail at every
- * possible cut, a flipped bit anywhere, a sequence gap, lying lengths, a
- * zstd bomb and trailing garbage are each checked against the expected
- * answer and offset.  A real full disk (a 256k tmpfs, root only, else
- * skipped) and a file size limit check that a failed append leaves the
- * file valid and can be retried.  Files live in a private directory under
- * $TMPDIR.
+ * Segments must read back byte-exact whatever the compression, with
+ * each frame's arrival time, and a damaged one must say precisely what
+ * is left: a torn tail at every possible cut, a flipped bit anywhere, a
+ * sequence gap, lying lengths, a zstd bomb and trailing garbage are each
+ * checked against the expected answer and offset.  pf_seg_skim() must
+ * walk the same frames to the same end as pf_seg_next(), except past a
+ * damaged payload, which it does not read.  A real full disk (a 256k
+ * tmpfs, root only, else skipped) and a file size limit check that a
+ * failed append leaves the file valid and can be retried.  Files live in
+ * a private directory under $TMPDIR.
  */
 #include "config.h"
 
@@ -34,6 +36,9 @@
 #include "tap.h"
 
 #define NFRAMES	50
+#define FRAME_HDR	40	/* a frame's header */
+#define FRAME_OVH	48	/* a frame's header and payload checksum */
+#define T0		UINT64_C(1700000000123456789)	/* a time, in ns */
 
 static int	 dfd;
 static char	 dir[4096];
@@ -48,6 +53,20 @@ struct got {
 	int	 bad;		/* frames that differed from the expected */
 };
 
+/* A walk through a segment with pf_seg_next() or pf_seg_skim(). */
+struct walk {
+	int		 n;		/* frames returned */
+	int		 last;		/* the answer that ended the walk */
+	off_t		 off[NFRAMES + 1];	/* theirs, then the end */
+	uint64_t	 seq[NFRAMES];
+	uint64_t	 time[NFRAMES];
+	uint32_t	 nrec[NFRAMES];
+	uint32_t	 raw[NFRAMES];
+	uint32_t	 stored[NFRAMES];
+	uint64_t	 next;		/* pf_seg_reader_next_seq() */
+	const char	*errstr;
+};
+
 static uint32_t	 rnd(void);
 static void	 fill(char *, size_t, int);
 static char	*load(const char *, size_t *);
@@ -56,12 +75,17 @@ static void	 readseg(const char *, struct got *, char **, size_t *);
 static void	 mkseg(const char *, int, int, char **, size_t *, off_t *);
 static void	 freewant(char **);
 static size_t	 framelen(int);
+static uint64_t	 frametime(int);
+static void	 walk(const char *, int, struct walk *);
+static int	 sameends(const char *, struct walk *, struct walk *);
 static void	 put32(unsigned char *, uint32_t);
 static void	 put64(unsigned char *, uint64_t);
 static size_t	 mkframe(unsigned char *, uint32_t, uint64_t, uint32_t,
-		     uint32_t, const void *, uint32_t);
+		     uint32_t, const void *, uint32_t, uint64_t);
 static void	 test_roundtrip(int);
 static void	 test_refused(void);
+static void	 test_time(void);
+static void	 test_skim(int);
 static void	 test_torn(int);
 static void	 test_bits(void);
 static void	 test_gap(void);
@@ -124,9 +148,17 @@ framelen(int i)
 	return (1 + (size_t)i * 97 % 5000);
 }
 
+/* The arrival time of the i-th test frame: not in order. */
+static uint64_t
+frametime(int i)
+{
+	return (T0 + (uint64_t)(i * 7919 % 1000) * 1000000);
+}
+
 /*
  * Read a segment to its end.  If want is not NULL, frame i must hold
- * want[i] (wantlen[i] bytes, i + 1 records, from sequence 1000 + i(i+1)/2).
+ * want[i] (wantlen[i] bytes, i + 1 records, from sequence 1000 + i(i+1)/2,
+ * time frametime(i)).
  */
 static void
 readseg(const char *name, struct got *g, char **want, size_t *wantlen)
@@ -149,7 +181,8 @@ readseg(const char *name, struct got *g, char **want, size_t *wantlen)
 		if (want != NULL && (g->frames >= NFRAMES ||
 		    len != wantlen[g->frames] ||
 		    memcmp(data, want[g->frames], len) != 0 ||
-		    nrec != (uint32_t)g->frames + 1 || seq != next))
+		    nrec != (uint32_t)g->frames + 1 || seq != next ||
+		    pf_seg_time(r) != frametime(g->frames)))
 			g->bad++;
 		next = seq + nrec;
 		g->frames++;
@@ -159,6 +192,89 @@ readseg(const char *name, struct got *g, char **want, size_t *wantlen)
 	g->seq = pf_seg_reader_next_seq(r);
 	g->errstr = ret == 0 ? NULL : errstr;
 	pf_seg_close_reader(r);
+}
+
+/* Walk a segment with pf_seg_next() (skim 0) or pf_seg_skim(). */
+static void
+walk(const char *name, int skim, struct walk *w)
+{
+	struct pf_seg_reader	*r;
+	const char		*data, *errstr = NULL;
+	size_t			 len;
+	uint64_t		 seq;
+	uint32_t		 nrec, raw, stored = 0;
+	int			 i, ret;
+
+	memset(w, 0, sizeof(*w));
+	if ((r = pf_seg_open(dfd, name, &errstr)) == NULL) {
+		w->last = -9;
+		w->errstr = errstr;
+		return;
+	}
+	for (;;) {
+		if (skim)
+			ret = pf_seg_skim(r, &seq, &nrec, &raw, &stored,
+			    &errstr);
+		else {
+			ret = pf_seg_next(r, &data, &len, &seq, &nrec,
+			    &errstr);
+			raw = (uint32_t)len;
+		}
+		if (ret != 1)
+			break;
+		if (w->n == NFRAMES) {
+			ret = -8;	/* more frames than any test writes */
+			break;
+		}
+		w->off[w->n] = pf_seg_offset(r);
+		w->seq[w->n] = seq;
+		w->time[w->n] = pf_seg_time(r);
+		w->nrec[w->n] = nrec;
+		w->raw[w->n] = raw;
+		w->stored[w->n] = stored;
+		w->n++;
+	}
+	w->last = ret;
+	w->off[w->n] = pf_seg_offset(r);
+	w->next = pf_seg_reader_next_seq(r);
+	w->errstr = ret == 0 ? NULL : errstr;
+	/* pf_seg_next() does not tell stored_len: the offsets do. */
+	for (i = 0; !skim && i < w->n; i++)
+		w->stored[i] = w->off[i + 1] - w->off[i] - FRAME_OVH;
+	pf_seg_close_reader(r);
+}
+
+/*
+ * Walk a segment with pf_seg_next() into *wn and with pf_seg_skim() into
+ * *ws; 1 if they agree on every frame and on how and where they end.
+ */
+static int
+sameends(const char *name, struct walk *wn, struct walk *ws)
+{
+	int	i;
+
+	walk(name, 0, wn);
+	walk(name, 1, ws);
+	if (wn->n != ws->n || wn->last != ws->last ||
+	    wn->off[wn->n] != ws->off[ws->n] || wn->next != ws->next ||
+	    (wn->errstr == NULL) != (ws->errstr == NULL) ||
+	    (wn->errstr != NULL && strcmp(wn->errstr, ws->errstr) != 0)) {
+		diag("%s: next: %d frames, %d at %lld (%s); skim: %d "
+		    "frames, %d at %lld (%s)", name, wn->n, wn->last,
+		    (long long)wn->off[wn->n],
+		    wn->errstr ? wn->errstr : "", ws->n, ws->last,
+		    (long long)ws->off[ws->n], ws->errstr ? ws->errstr : "");
+		return (0);
+	}
+	for (i = 0; i < wn->n; i++)
+		if (wn->off[i] != ws->off[i] || wn->seq[i] != ws->seq[i] ||
+		    wn->time[i] != ws->time[i] ||
+		    wn->nrec[i] != ws->nrec[i] || wn->raw[i] != ws->raw[i] ||
+		    wn->stored[i] != ws->stored[i]) {
+			diag("%s: frame %d differs", name, i);
+			return (0);
+		}
+	return (1);
 }
 
 /* Write a segment of NFRAMES frames; keeps the records in want. */
@@ -177,7 +293,8 @@ mkseg(const char *name, int level, int kind, char **want, size_t *wantlen,
 		if ((want[i] = malloc(wantlen[i])) == NULL)
 			abort();
 		fill(want[i], wantlen[i], kind);
-		if (pf_seg_append(w, want[i], wantlen[i], i + 1) == -1)
+		if (pf_seg_append(w, want[i], wantlen[i], i + 1,
+		    frametime(i)) == -1)
 			abort();
 		if (ends != NULL)
 			ends[i] = pf_seg_bytes(w);
@@ -214,18 +331,19 @@ put64(unsigned char *p, uint64_t v)
 /* A hand-made frame with valid checksums; returns its length. */
 static size_t
 mkframe(unsigned char *p, uint32_t flags, uint64_t seq, uint32_t nrec,
-    uint32_t raw, const void *payload, uint32_t stored)
+    uint32_t raw, const void *payload, uint32_t stored, uint64_t time)
 {
 	put32(p, 0x50464652U);
 	put32(p + 4, flags);
 	put64(p + 8, seq);
-	put32(p + 16, nrec);
-	put32(p + 20, raw);
-	put32(p + 24, stored);
-	put32(p + 28, (uint32_t)XXH3_64bits(p, 28));
-	memcpy(p + 32, payload, stored);
-	put64(p + 32 + stored, XXH3_64bits(payload, stored));
-	return (32 + (size_t)stored + 8);
+	put64(p + 16, time);
+	put32(p + 24, nrec);
+	put32(p + 28, raw);
+	put32(p + 32, stored);
+	put32(p + 36, (uint32_t)XXH3_64bits(p, 36));
+	memcpy(p + FRAME_HDR, payload, stored);
+	put64(p + FRAME_HDR + stored, XXH3_64bits(payload, stored));
+	return (FRAME_OVH + (size_t)stored);
 }
 
 static void
@@ -264,7 +382,7 @@ test_roundtrip(int level)
 		    "pf_seg_bytes() is the file size", level,
 		    kind ? "random" : "text");
 		if (level == 0 || kind == 1)
-			is_int(flen, 32 + total + NFRAMES * 40,
+			is_int(flen, 32 + total + NFRAMES * FRAME_OVH,
 			    "level %d %s: stored raw", level,
 			    kind ? "random" : "text");
 		else
@@ -282,17 +400,18 @@ test_roundtrip(int level)
 	fill(big, 1 << 20, 0);
 	big[(1 << 20) - 1] = '\n';
 	w = pf_seg_create(dfd, name, 7, level, &errstr);
-	ok(w != NULL && pf_seg_append(w, big, 1 << 20, 1) == 0 &&
-	    pf_seg_append(w, "x\n", 2, 1) == 0 && pf_seg_next_seq(w) == 9 &&
+	ok(w != NULL && pf_seg_append(w, big, 1 << 20, 1, T0) == 0 &&
+	    pf_seg_append(w, "x\n", 2, 1, 0) == 0 && pf_seg_next_seq(w) == 9 &&
 	    pf_seg_sync(w) == 0 && pf_seg_close(w) == 0,
 	    "level %d: a 1 MiB frame written and synced", level);
 	r = pf_seg_open(dfd, name, &errstr);
 	ok(r != NULL && pf_seg_first_seq(r) == 7 &&
 	    pf_seg_next(r, &data, &len, &seq, &nrec, &errstr) == 1 &&
 	    len == 1 << 20 && memcmp(data, big, len) == 0 && seq == 7 &&
-	    nrec == 1 &&
+	    nrec == 1 && pf_seg_time(r) == T0 &&
 	    pf_seg_next(r, &data, &len, &seq, &nrec, &errstr) == 1 &&
 	    len == 2 && memcmp(data, "x\n", 2) == 0 && seq == 8 &&
+	    pf_seg_time(r) == 0 &&
 	    pf_seg_next(r, &data, &len, &seq, &nrec, &errstr) == 0,
 	    "level %d: the 1 MiB frame reads back", level);
 	pf_seg_close_reader(r);
@@ -308,19 +427,69 @@ test_refused(void)
 
 	w = pf_seg_create(dfd, "refused", 0, 0, &errstr);
 	errno = 0;
-	ok(pf_seg_append(w, "", 0, 1) == -1 && errno == EINVAL,
+	ok(pf_seg_append(w, "", 0, 1, T0) == -1 && errno == EINVAL,
 	    "an empty append is refused (EINVAL)");
 	errno = 0;
-	ok(pf_seg_append(w, "a\n", 2, 0) == -1 && errno == EINVAL,
+	ok(pf_seg_append(w, "a\n", 2, 0, T0) == -1 && errno == EINVAL,
 	    "an append of no records is refused (EINVAL)");
 	errno = 0;
-	ok(pf_seg_append(w, one, (size_t)PF_SEG_FRAME_MAX + 1, 1) == -1 &&
-	    errno == E2BIG, "an append over PF_SEG_FRAME_MAX: E2BIG");
+	ok(pf_seg_append(w, one, (size_t)PF_SEG_FRAME_MAX + 1, 1, T0) ==
+	    -1 && errno == E2BIG, "an append over PF_SEG_FRAME_MAX: E2BIG");
 	is_int(pf_seg_bytes(w), 32, "refused appends wrote nothing");
 	pf_seg_close(w);
 	errno = 0;
 	ok(pf_seg_create(dfd, "badlevel", 0, 20, &errstr) == NULL &&
 	    errno == EINVAL, "level 20 refused");
+}
+
+/* Frame times: stored as given, in any order, and where documented. */
+static void
+test_time(void)
+{
+	struct pf_seg_writer	*w;
+	struct pf_seg_reader	*r;
+	const char		*errstr, *data;
+	unsigned char		 frame[64];
+	char			*file, rec[3] = "a\n";
+	size_t			 len, flen, n;
+	uint64_t		 seq, times[5] = { 0, 1, T0, UINT64_MAX, 5 };
+	uint32_t		 nrec, raw, stored;
+	int			 i, good = 0;
+
+	if ((w = pf_seg_create(dfd, "time", 0, 0, &errstr)) == NULL)
+		abort();
+	for (i = 0; i < 5; i++) {
+		rec[0] = 'a' + i;
+		if (pf_seg_append(w, rec, 2, 1, times[i]) == -1)
+			abort();
+	}
+	pf_seg_close(w);
+	if ((r = pf_seg_open(dfd, "time", &errstr)) == NULL)
+		abort();
+	is_int(pf_seg_time(r), 0, "no frame read yet: time 0");
+	while (pf_seg_next(r, &data, &len, &seq, &nrec, &errstr) == 1)
+		good += seq < 5 && len == 2 && data[0] == 'a' + (int)seq &&
+		    pf_seg_time(r) == times[seq];
+	is_int(good, 5, "each frame's time reads back (0, 1, now, 2^64-1, "
+	    "then back to 5)");
+	ok(pf_seg_time(r) == 5, "the clean end leaves the last frame's time");
+	pf_seg_close_reader(r);
+	if ((r = pf_seg_open(dfd, "time", &errstr)) == NULL)
+		abort();
+	good = 0;
+	while (pf_seg_skim(r, &seq, &nrec, &raw, &stored, &errstr) == 1)
+		good += seq < 5 && nrec == 1 && raw == 2 && stored == 2 &&
+		    pf_seg_time(r) == times[seq];
+	is_int(good, 5, "pf_seg_skim(): the same times, lengths and counts");
+	pf_seg_close_reader(r);
+
+	file = load("time", &flen);
+	n = mkframe(frame, 0, 2, 1, 2, "c\n", 2, T0);
+	ok(flen == 32 + 5 * (FRAME_OVH + 2) &&
+	    memcmp(file + 32 + 2 * (FRAME_OVH + 2), frame, n) == 0,
+	    "a frame is laid out as documented (time at byte 16, a 40-byte "
+	    "header)");
+	free(file);
 }
 
 /* Cut a segment at every offset inside its last frame and header. */
@@ -423,12 +592,96 @@ test_bits(void)
 		}
 		is_int(hdr, 32, "level %d: a flipped bit in the file header: "
 		    "bad header", levels[lv]);
-		is_int(good, ends[2] - 32, "level %d: a flipped bit in a frame: "
-		    "corruption at that frame's offset", levels[lv]);
+		is_int(good, ends[2] - 32, "level %d: a flipped bit in a "
+		    "frame: corruption at that frame's offset", levels[lv]);
 		hdr = good = 0;
 		free(file);
 		freewant(want);
 	}
+}
+
+/* pf_seg_skim() against pf_seg_next(): good, torn and damaged files. */
+static void
+test_skim(int level)
+{
+	struct pf_seg_reader	*r;
+	struct walk		 wn, ws;
+	const char		*errstr, *data;
+	char			*want[NFRAMES], *file;
+	size_t			 wantlen[NFRAMES], flen, cut, i, len;
+	off_t			 ends[NFRAMES];
+	uint64_t		 seq;
+	uint32_t		 nrec, raw, stored;
+	int			 n = 0, same = 0, hdr = 0, pay = 0, k;
+	char			 name[32];
+
+	snprintf(name, sizeof(name), "skim-%d", level);
+	mkseg(name, level, 0, want, wantlen, ends);
+	ok(sameends(name, &wn, &ws) && ws.n == NFRAMES && ws.last == 0 &&
+	    ws.off[NFRAMES] == ends[NFRAMES - 1],
+	    "level %d: skim and next agree on a good segment", level);
+	for (k = 0; k < NFRAMES; k++)
+		same += ws.time[k] == frametime(k) &&
+		    ws.raw[k] == wantlen[k] && ws.nrec[k] == (uint32_t)k + 1 &&
+		    ws.off[k] + FRAME_OVH + (off_t)ws.stored[k] == ends[k];
+	is_int(same, NFRAMES, "level %d: skim's times, lengths and counts "
+	    "are right", level);
+
+	/* Skip 10 frames, then read the next one. */
+	if ((r = pf_seg_open(dfd, name, &errstr)) == NULL)
+		abort();
+	for (k = 0; k < 10; k++)
+		if (pf_seg_skim(r, &seq, &nrec, &raw, &stored, &errstr) != 1)
+			abort();
+	ok(pf_seg_next(r, &data, &len, &seq, &nrec, &errstr) == 1 &&
+	    seq == 1000 + 55 && nrec == 11 && len == wantlen[10] &&
+	    memcmp(data, want[10], len) == 0 &&
+	    pf_seg_time(r) == frametime(10),
+	    "level %d: pf_seg_next() after pf_seg_skim() reads on", level);
+	pf_seg_close_reader(r);
+
+	/* Cut in the last frame: every byte near its ends, some between. */
+	file = load(name, &flen);
+	same = 0;
+	for (cut = ends[NFRAMES - 2]; cut < flen; cut += cut <
+	    (size_t)ends[NFRAMES - 2] + 64 || cut + 64 > flen ? 1 : 61) {
+		save("skim-x", file, cut);
+		n++;
+		same += sameends("skim-x", &wn, &ws) &&
+		    ws.n == NFRAMES - 1 && ws.off[ws.n] == ends[NFRAMES - 2] &&
+		    ws.last == (cut == (size_t)ends[NFRAMES - 2] ? 0 :
+		    PF_SEG_TORN);
+	}
+	is_int(same, n, "level %d: skim and next agree on a segment cut "
+	    "in its last frame (%d cuts)", level, n);
+
+	/* A flipped bit in the header of the third frame. */
+	for (i = ends[1]; i < (size_t)ends[1] + FRAME_HDR; i++) {
+		file[i] ^= 1 << (i % 8);
+		save("skim-x", file, flen);
+		file[i] ^= 1 << (i % 8);
+		hdr += sameends("skim-x", &wn, &ws) && ws.last == -1 &&
+		    ws.n == 2 && ws.off[2] == ends[1];
+	}
+	is_int(hdr, FRAME_HDR, "level %d: a flipped bit in a frame header: "
+	    "skim and next fail alike at that frame", level);
+
+	/* In its payload or payload checksum: skim does not see it. */
+	for (; i < (size_t)ends[2]; i++) {
+		file[i] ^= 1 << (i % 8);
+		save("skim-x", file, flen);
+		file[i] ^= 1 << (i % 8);
+		walk("skim-x", 0, &wn);
+		walk("skim-x", 1, &ws);
+		pay += wn.last == -1 && wn.n == 2 && wn.off[2] == ends[1] &&
+		    ws.last == 0 && ws.n == NFRAMES &&
+		    ws.off[NFRAMES] == (off_t)flen;
+	}
+	is_int(pay, ends[2] - ends[1] - FRAME_HDR, "level %d: a flipped bit "
+	    "in a payload: next fails at that frame, skim does not notice",
+	    level);
+	free(file);
+	freewant(want);
 }
 
 static void
@@ -441,11 +694,11 @@ test_gap(void)
 	size_t			 alen, blen;
 
 	w = pf_seg_create(dfd, "gap-a", 0, 0, &errstr);
-	pf_seg_append(w, "a\n", 2, 1);
-	pf_seg_append(w, "b\nc\n", 4, 2);
+	pf_seg_append(w, "a\n", 2, 1, T0);
+	pf_seg_append(w, "b\nc\n", 4, 2, T0);
 	pf_seg_close(w);
 	w = pf_seg_create(dfd, "gap-b", 5, 0, &errstr);
-	pf_seg_append(w, "f\n", 2, 1);
+	pf_seg_append(w, "f\n", 2, 1, T0);
 	pf_seg_close(w);
 	a = load("gap-a", &alen);
 	b = load("gap-b", &blen);
@@ -476,6 +729,7 @@ test_lies(void)
 {
 	struct pf_seg_writer	*w;
 	struct got		 g;
+	struct walk		 wn, ws;
 	const char		*errstr;
 	unsigned char		*buf, *f, *zeros;
 	char			*hdr;
@@ -491,36 +745,41 @@ test_lies(void)
 	memcpy(buf, hdr, 32);
 	f = buf + 32;
 
-	n = mkframe(f, 0, 0, 1, huge, "x", 1);
-	put32(f + 24, huge);
-	put32(f + 28, (uint32_t)XXH3_64bits(f, 28));
+	n = mkframe(f, 0, 0, 1, huge, "x", 1, T0);
+	put32(f + 32, huge);
+	put32(f + 36, (uint32_t)XXH3_64bits(f, 36));
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && g.off == 32 &&
 	    strcmp(g.errstr, "frame too large") == 0,
 	    "raw_len and stored_len 2^31: too large, nothing allocated");
+	ok(sameends("lie-x", &wn, &ws) && ws.last == -1,
+	    "pf_seg_skim(): too large all the same");
 
-	n = mkframe(f, 1, 0, 1, huge, "x", 1);
+	n = mkframe(f, 1, 0, 1, huge, "x", 1, T0);
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && strcmp(g.errstr, "frame too large") == 0,
 	    "a zstd frame claiming raw_len 2^31: too large");
 
 	/* A valid header whose 60 MiB payload is missing: torn. */
-	n = mkframe(f, 0, 0, 1, 60 << 20, "x", 1);
-	put32(f + 24, 60 << 20);
-	put32(f + 28, (uint32_t)XXH3_64bits(f, 28));
-	save("lie-x", buf, 32 + 32 + 100);
+	n = mkframe(f, 0, 0, 1, 60 << 20, "x", 1, T0);
+	put32(f + 32, 60 << 20);
+	put32(f + 36, (uint32_t)XXH3_64bits(f, 36));
+	save("lie-x", buf, 32 + FRAME_HDR + 100);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == PF_SEG_TORN && g.off == 32,
 	    "a header promising more than the file holds: torn");
+	ok(sameends("lie-x", &wn, &ws) && ws.last == PF_SEG_TORN,
+	    "pf_seg_skim(): torn all the same");
 
 	/* 8 MiB of zeros in a few hundred bytes, said to be 1 MiB. */
-	z = ZSTD_compress(f + 32, (1 << 20) - 200, zeros, 8 << 20, 1);
+	z = ZSTD_compress(f + FRAME_HDR, (1 << 20) - 200, zeros, 8 << 20,
+	    1);
 	if (ZSTD_isError(z))
 		abort();
-	memmove(zeros, f + 32, z);
-	n = mkframe(f, 1, 0, 1, 1 << 20, zeros, z);
+	memmove(zeros, f + FRAME_HDR, z);
+	n = mkframe(f, 1, 0, 1, 1 << 20, zeros, z, T0);
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && g.off == 32 &&
@@ -530,32 +789,32 @@ test_lies(void)
 	/* 1000 bytes said to be 2000, then 500. */
 	memset(zeros, 'a', 1000);
 	z = ZSTD_compress(zeros + 1000, 4096, zeros, 1000, 1);
-	n = mkframe(f, 1, 0, 1, 2000, zeros + 1000, z);
+	n = mkframe(f, 1, 0, 1, 2000, zeros + 1000, z, T0);
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && strcmp(g.errstr, "zstd size mismatch") == 0,
 	    "a zstd payload shorter than raw_len: size mismatch");
-	n = mkframe(f, 1, 0, 1, 500, zeros + 1000, z);
+	n = mkframe(f, 1, 0, 1, 500, zeros + 1000, z, T0);
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && strcmp(g.errstr, "bad zstd frame") == 0,
 	    "a zstd payload longer than raw_len: corruption");
-	n = mkframe(f, 1, 0, 1, 1000, "not zstd", 8);
+	n = mkframe(f, 1, 0, 1, 1000, "not zstd", 8, T0);
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && strcmp(g.errstr, "bad zstd frame") == 0,
 	    "a payload that is not zstd: corruption");
-	n = mkframe(f, 0, 0, 1, 3, "ab", 2);
+	n = mkframe(f, 0, 0, 1, 3, "ab", 2, T0);
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && strcmp(g.errstr, "frame length mismatch") == 0,
 	    "a raw frame whose lengths differ: corruption");
-	n = mkframe(f, 4, 0, 1, 2, "ab", 2);
+	n = mkframe(f, 4, 0, 1, 2, "ab", 2, T0);
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && strcmp(g.errstr, "unknown frame flags") == 0,
 	    "unknown flags: corruption");
-	n = mkframe(f, 0, 0, 0, 2, "ab", 2);
+	n = mkframe(f, 0, 0, 0, 2, "ab", 2, T0);
 	save("lie-x", buf, 32 + n);
 	readseg("lie-x", &g, NULL, NULL);
 	ok(g.last == -1 && strcmp(g.errstr, "empty frame") == 0,
@@ -583,17 +842,18 @@ test_garbage(void)
 		save("garbage-x", file, flen + n);
 		readseg("garbage-x", &g, want, wantlen);
 		if (g.frames == NFRAMES && g.bad == 0 && g.off == (off_t)flen) {
-			if (n < 32 && g.last == PF_SEG_TORN)
+			if (n < FRAME_HDR && g.last == PF_SEG_TORN)
 				torn++;
-			if (n >= 32 && g.last == -1)
+			if (n >= FRAME_HDR && g.last == -1)
 				bad++;
 		}
 	}
-	is_int(torn, 31, "garbage shorter than a frame header: torn");
-	is_int(bad, 1024 - 31, "garbage of a frame header or more: "
-	    "corruption");
-	memset(file + flen, 0, 40);
-	save("garbage-x", file, flen + 40);
+	is_int(torn, FRAME_HDR - 1, "garbage shorter than a frame header: "
+	    "torn");
+	is_int(bad, 1024 - (FRAME_HDR - 1), "garbage of a frame header or "
+	    "more: corruption");
+	memset(file + flen, 0, FRAME_HDR);
+	save("garbage-x", file, flen + FRAME_HDR);
 	readseg("garbage-x", &g, want, wantlen);
 	ok(g.last == -1 && g.off == (off_t)flen &&
 	    strcmp(g.errstr, "bad frame magic") == 0,
@@ -610,12 +870,12 @@ test_names(void)
 	struct stat		 st;
 
 	w = pf_seg_create(dfd, "excl", 0, 0, &errstr);
-	pf_seg_append(w, "a\n", 2, 1);
+	pf_seg_append(w, "a\n", 2, 1, T0);
 	pf_seg_close(w);
 	errno = 0;
 	ok(pf_seg_create(dfd, "excl", 0, 0, &errstr) == NULL &&
 	    errno == EEXIST, "create over an existing file: EEXIST");
-	ok(fstatat(dfd, "excl", &st, 0) == 0 && st.st_size == 74,
+	ok(fstatat(dfd, "excl", &st, 0) == 0 && st.st_size == 82,
 	    "the existing file is untouched");
 	ok((st.st_mode & 0777) == 0600, "segments are created 0600");
 	if (symlinkat("target", dfd, "link") == -1)
@@ -667,7 +927,7 @@ test_efbig(void)
 	if (setrlimit(RLIMIT_FSIZE, &lim) == -1)
 		abort();
 	for (i = 0; i < 20; i++) {
-		if (pf_seg_append(w, rec, sizeof(rec), 1) == 0)
+		if (pf_seg_append(w, rec, sizeof(rec), 1, T0) == 0)
 			accepted++;
 		else {
 			err = errno;
@@ -680,7 +940,7 @@ test_efbig(void)
 	readseg("efbig", &g, NULL, NULL);
 	ok(g.last == 0 && g.frames == accepted && g.off == bytes,
 	    "the file holds every accepted frame and ends cleanly");
-	ok(pf_seg_append(w, rec, sizeof(rec), 1) == 0 &&
+	ok(pf_seg_append(w, rec, sizeof(rec), 1, T0) == 0 &&
 	    pf_seg_close(w) == 0, "the retried append succeeds");
 	readseg("efbig", &g, NULL, NULL);
 	ok(g.last == 0 && g.frames == accepted + 1 &&
@@ -718,7 +978,7 @@ test_enospc(void)
 	ok(w != NULL, "a segment on the small tmpfs");
 	fill(rec, sizeof(rec), 1);
 	for (i = 0; i < 100; i++) {
-		if (pf_seg_append(w, rec, sizeof(rec), 2) == 0)
+		if (pf_seg_append(w, rec, sizeof(rec), 2, T0) == 0)
 			accepted++;
 		else {
 			err = errno;
@@ -732,12 +992,13 @@ test_enospc(void)
 	ok(g.last == 0 && g.frames == accepted && g.off == bytes &&
 	    accepted > 0, "every accepted frame reads back (%d), clean end",
 	    accepted);
-	ok(pf_seg_append(w, rec, sizeof(rec), 2) == -1 && errno == ENOSPC,
+	ok(pf_seg_append(w, rec, sizeof(rec), 2, T0) == -1 &&
+	    errno == ENOSPC,
 	    "still full: ENOSPC again, the file still valid");
 	readseg("seg", &g, NULL, NULL);
 	ok(g.last == 0 && g.frames == accepted, "and still reads cleanly");
 	unlinkat(mfd, "filler", 0);
-	ok(pf_seg_append(w, rec, sizeof(rec), 2) == 0 &&
+	ok(pf_seg_append(w, rec, sizeof(rec), 2, T0) == 0 &&
 	    pf_seg_sync(w) == 0 && pf_seg_close(w) == 0,
 	    "space freed: the retried append succeeds");
 	readseg("seg", &g, NULL, NULL);
@@ -769,9 +1030,12 @@ main(void)
 	test_roundtrip(1);
 	test_roundtrip(19);
 	test_refused();
+	test_time();
 	test_torn(0);
 	test_torn(1);
 	test_bits();
+	test_skim(0);
+	test_skim(3);
 	test_gap();
 	test_lies();
 	test_garbage();

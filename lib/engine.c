@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -49,6 +51,7 @@ struct pf_engine {
 	int			 splice;	/* splice may be tried */
 	int			 status_warned;
 	int			 exitcode;	/* after the queue drains */
+	int			 stop_code;	/* pf_engine_exit(), or -1 */
 	uint64_t		 toolong;
 	uint64_t		 wait_since;	/* for --timeout */
 	uint64_t		 next_status;
@@ -89,6 +92,9 @@ static void	 engine_inspect(struct pf_engine *, const char *, size_t,
 static void	 engine_final(struct pf_engine *);
 static int	 engine_queue_result(struct pf_engine *, int);
 static int	 engine_read(struct pf_engine *, uint64_t);
+static int	 engine_read_policy(struct pf_engine *, uint64_t);
+static size_t	 engine_space(struct pf_engine *);
+static uint64_t	 engine_held(struct pf_engine *);
 static int	 engine_write(struct pf_engine *, size_t, uint64_t);
 static int	 engine_splice(struct pf_engine *, uint64_t);
 static void	 engine_cleanup(struct pf_engine *);
@@ -139,6 +145,18 @@ engine_signals(struct pf_engine *e)
 
 static void
 engine_warn(struct pf_engine *e, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "%s: ", e->tool);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+pf_engine_warn(struct pf_engine *e, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -360,7 +378,11 @@ engine_epipe(struct pf_engine *e)
 	uint64_t	n;
 
 	n = e->c.records_in - e->c.records_out - pf_counters_dropped(&e->c);
-	if (!e->o->quiet) {
+	if (e->conf->policy.gone != NULL) {
+		e->conf->policy.gone(e->conf->policy.arg, e);
+		if (!e->o->quiet)
+			engine_counts(e);
+	} else if (!e->o->quiet) {
 		pf_format_size(sz, sizeof(sz),
 		    pf_queue_bytes(e->q) + pf_queue_pending(e->q));
 		engine_warn(e, "%s: reader went away: %llu records (%s) "
@@ -404,6 +426,10 @@ engine_input_end(struct pf_engine *e, uint64_t now)
 		e->conf->policy.inspect(e->conf->policy.arg, e->carry,
 		    e->carry_len, now);
 	e->carry_len = 0;
+	if (e->conf->policy.in_space != NULL) {
+		e->conf->policy.in_end(e->conf->policy.arg, e, now, 0);
+		return;
+	}
 	r = pf_queue_eof(e->q, now, &n);
 	e->c.records_in += n;
 	if (engine_queue_result(e, r) == -1)
@@ -471,6 +497,62 @@ engine_inspect(struct pf_engine *e, const char *p, size_t n, uint64_t now)
 	}
 }
 
+/* Room for input: the policy's storage, or the queue. */
+static size_t
+engine_space(struct pf_engine *e)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	char			*p;
+
+	if (pol->in_space != NULL)
+		return (pol->in_space(pol->arg, e, &p));
+	return (pf_queue_space(e->q, &p));
+}
+
+/* Bytes the policy holds outside the queue. */
+static uint64_t
+engine_held(struct pf_engine *e)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+
+	return (pol->held != NULL ? pol->held(pol->arg, e) : 0);
+}
+
+/* A read into the policy's own storage. */
+static int
+engine_read_policy(struct pf_engine *e, uint64_t now)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	char			*p;
+	size_t			 len;
+	ssize_t			 n;
+	uint64_t		 recs = 0;
+	int			 r;
+
+	if ((len = pol->in_space(pol->arg, e, &p)) == 0)
+		return (0);
+	n = pf_io_read(&e->in, p, len);
+	if (n == -1) {
+		if (errno == EAGAIN)
+			return (0);
+		engine_warn(e, "read error: %s: %s", e->in.name,
+		    strerror(errno));
+		e->exitcode = 1;
+		engine_input_end(e, now);
+		return (0);
+	}
+	if (n == 0) {
+		engine_input_end(e, now);
+		return (0);
+	}
+	e->c.bytes_in += n;
+	r = pol->in_data(pol->arg, e, n, now, &recs);
+	e->c.records_in += (e->o->framing == PF_FRAME_BYTES) ? 1 : recs;
+	if (r != 0)
+		pf_engine_exit(e, r);
+	return (0);
+}
+
 static int
 engine_read(struct pf_engine *e, uint64_t now)
 {
@@ -481,6 +563,8 @@ engine_read(struct pf_engine *e, uint64_t now)
 	uint64_t	 recs, used;
 	int		 r;
 
+	if (e->conf->policy.in_space != NULL)
+		return (engine_read_policy(e, now));
 	if ((len = pf_queue_space(e->q, &p)) == 0)
 		return (0);
 	/*
@@ -558,7 +642,8 @@ engine_write(struct pf_engine *e, size_t allow, uint64_t now)
 	e->c.bytes_out += n;
 	if (e->o->framing != PF_FRAME_BYTES)
 		e->c.records_out += recs;
-	else if (pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0)
+	else if (pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0 &&
+	    engine_held(e) == 0)
 		/*
 		 * A chunk is a record in --bytes mode, and writes do not
 		 * follow reads' bounds: every chunk read has left once
@@ -652,7 +737,6 @@ engine_loop(struct pf_engine *e)
 	struct timespec		 ts, *tsp;
 	uint64_t		 now, wake, t, dl;
 	size_t			 allow;
-	char			*p;
 	int			 want_read, want_write, try_splice, n;
 	int			 in_ready, out_ready, out_gone, draining;
 	int			 blocked;
@@ -665,8 +749,11 @@ engine_loop(struct pf_engine *e)
 		 * Drain, then raise.  Input is cut, not ended: a partial last
 		 * record is not passed on as if it were whole.
 		 */
-		if (sig_stops == 1 && !e->eof)
+		if (sig_stops == 1 && !e->eof) {
 			e->eof = 1;
+			if (pol->in_space != NULL)
+				pol->in_end(pol->arg, e, now, 1);
+		}
 		if (sig_info) {
 			sig_info = 0;
 			engine_statsline(e, now, "");
@@ -685,8 +772,13 @@ engine_loop(struct pf_engine *e)
 			e->next_tick = now + pol->tick_interval;
 		}
 
+		if (pol->pump != NULL && (n = pol->pump(pol->arg, e, now)) != 0)
+			return (n);
+		if (e->stop_code >= 0)
+			return (e->stop_code);
+
 		if (e->eof && pf_queue_bytes(e->q) == 0 &&
-		    !pf_queue_waiting(e->q))
+		    !pf_queue_waiting(e->q) && engine_held(e) == 0)
 			break;
 
 		/* The policy sees the queue run empty too (--start-at). */
@@ -697,8 +789,8 @@ engine_loop(struct pf_engine *e)
 		if (pf_queue_bytes(e->q) == 0)
 			allow = 0;
 		want_write = allow > 0;
-		want_read = !e->eof && pf_queue_space(e->q, &p) > 0;
-		try_splice = e->splice && want_read &&
+		want_read = !e->eof && engine_space(e) > 0;
+		try_splice = e->splice && want_read && pol->in_space == NULL &&
 		    pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0 &&
 		    pol->out_allow == NULL;
 
@@ -864,6 +956,7 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	e.o = &conf->opts;
 	e.tool = conf->tool;
 	e.dlfd = -1;
+	e.stop_code = -1;
 	e.in.fd = e.out.fd = -1;
 	e.c.start_ns = pf_clock_now();
 	e.r_newest = pf_counters_reason(&e.c, "newest");
@@ -958,4 +1051,35 @@ double
 pf_engine_pipe_fill(const struct pf_engine *e, int out)
 {
 	return (pf_io_pipe_fill(out ? &e->out : &e->in));
+}
+
+uint64_t
+pf_engine_out_unread(const struct pf_engine *e)
+{
+	int	n;
+
+	if (e->out.kind != PF_IO_PIPE || e->out.fd < 0 ||
+	    ioctl(e->out.fd, FIONREAD, &n) == -1 || n < 0)
+		return (0);
+	return ((uint64_t)n);
+}
+
+int
+pf_engine_stopping(const struct pf_engine *e)
+{
+	(void)e;
+	return (sig_stop != 0);
+}
+
+void
+pf_engine_exit(struct pf_engine *e, int code)
+{
+	if (e->stop_code < 0)
+		e->stop_code = code;
+}
+
+struct pf_counters *
+pf_engine_counters_rw(struct pf_engine *e)
+{
+	return (&e->c);
 }

@@ -43,6 +43,27 @@ struct pf_policy {
 	 */
 	void		 (*tick)(void *, struct pf_engine *, uint64_t, int);
 	uint64_t	 tick_interval;
+	/*
+	 * Storage of the policy's own between input and the queue (spill).
+	 * in_space: where the next read may go and how much, 0 to wait;
+	 * in_data: n bytes were read there at monotonic time now, store how
+	 * many records they completed and return 0, or an exit status to
+	 * stop with (after a message); in_end: input ended or (cut set) was
+	 * cut short by a stop signal.  pump: at every turn of the loop,
+	 * before waiting, move what it can into the queue and return 0 or an
+	 * exit status (it may also call pf_engine_exit()); held: bytes it
+	 * still holds outside the queue, 0 when it holds none.  gone: called
+	 * instead of the usual message when the reader went away (EPIPE).
+	 * NULL in_space: input goes straight into the queue, and the others
+	 * are not called.
+	 */
+	size_t		 (*in_space)(void *, struct pf_engine *, char **);
+	int		 (*in_data)(void *, struct pf_engine *, size_t,
+			     uint64_t, uint64_t *);
+	void		 (*in_end)(void *, struct pf_engine *, uint64_t, int);
+	int		 (*pump)(void *, struct pf_engine *, uint64_t);
+	uint64_t	 (*held)(void *, struct pf_engine *);
+	void		 (*gone)(void *, struct pf_engine *);
 	void		*arg;
 };
 
@@ -70,5 +91,23 @@ int		 pf_engine_input_done(const struct pf_engine *);
 const struct pf_counters *pf_engine_counters(const struct pf_engine *);
 /* Fill of the input or (out set) the output pipe, -1 if not a pipe. */
 double		 pf_engine_pipe_fill(const struct pf_engine *, int);
+/*
+ * Bytes written to the output pipe that its reader has not read yet (0
+ * when the output is not a pipe).
+ */
+uint64_t	 pf_engine_out_unread(const struct pf_engine *);
+/* Whether a stop signal (SIGTERM, SIGINT) came. */
+int		 pf_engine_stopping(const struct pf_engine *);
+/*
+ * End the run at the next turn of the loop with exit status code (0 to
+ * end as if everything were delivered); a stop signal that came is still
+ * re-raised after it.
+ */
+void		 pf_engine_exit(struct pf_engine *, int);
+/* The counters, for policies that move records themselves. */
+struct pf_counters *pf_engine_counters_rw(struct pf_engine *);
+/* A message on stderr prefixed with the tool's name. */
+void		 pf_engine_warn(struct pf_engine *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
 
 #endif /* PF_ENGINE_H */

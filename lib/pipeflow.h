@@ -543,7 +543,9 @@ struct pf_seg_writer *pf_seg_create(int, const char *, uint64_t, int,
 		     const char **);
 /*
  * Append len bytes holding nrec whole records as one frame; the records
- * get the numbers pf_seg_next_seq() onwards.  Blocks on the disk only.
+ * get the numbers pf_seg_next_seq() onwards.  time_ns is stored in the
+ * frame as the time its first record arrived: nanoseconds since the Unix
+ * epoch (UTC), 0 if unknown; it is not checked.  Blocks on the disk only.
  * Returns 0, or -1 with errno: EINVAL for len or nrec 0, E2BIG for len
  * over PF_SEG_FRAME_MAX, ENOMEM, or a write error (ENOSPC, EFBIG with
  * SIGXFSZ ignored, EIO...).  After a write error the file is cut back to

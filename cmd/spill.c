@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * spill: a memory buffer that overflows to disk, in strict FIFO order
+ * across both, and with --durable survives a crash.
+ *
+ * The mechanism (staging, segments, checkpoints, replay) is lib/spillq.c;
+ * this file holds the options, --drain and --info.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "pipeflow.h"
+#include "engine.h"
+#include "io.h"
+#include "spillq.h"
+#include "tool.h"
+
+#define FRAME_DEFAULT	(1 << 20)
+#define RECORD_MAX	(64ULL << 20)	/* a frame holds the largest */
+
+enum {
+	OPT_CHECKPOINT = PF_OPT_TOOL,
+	OPT_DRAIN,
+	OPT_DURABLE,
+	OPT_FORMAT,
+	OPT_INFO,
+	OPT_MAX_DISK,
+	OPT_MIN_FREE,
+	OPT_SEGMENT_SIZE,
+	OPT_SKIP_CORRUPT,
+	OPT_SYNC
+};
+
+static void	 usage(void) __attribute__((noreturn));
+static int	 drain_file(const char *, const char *, int);
+static int	 info(const char *, enum pf_framing, int);
+
+static const struct option longopts[] = {
+	{ "checkpoint",		required_argument, NULL, OPT_CHECKPOINT },
+	{ "compress",		required_argument, NULL, 'c' },
+	{ "directory",		required_argument, NULL, 'd' },
+	{ "drain",		required_argument, NULL, OPT_DRAIN },
+	{ "durable",		no_argument,	NULL, OPT_DURABLE },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
+	{ "info",		required_argument, NULL, OPT_INFO },
+	{ "max-disk",		required_argument, NULL, OPT_MAX_DISK },
+	{ "memory",		required_argument, NULL, 'm' },
+	{ "min-free",		required_argument, NULL, OPT_MIN_FREE },
+	{ "segment-size",	required_argument, NULL, OPT_SEGMENT_SIZE },
+	{ "skip-corrupt",	no_argument,	NULL, OPT_SKIP_CORRUPT },
+	{ "sync",		required_argument, NULL, OPT_SYNC },
+	PF_OPTS_LONG,
+	{ NULL,			0,		NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	printf("usage: %s [-hqVvz] [-m SIZE] [-d DIR] [-c LEVEL] "
+	    "[--segment-size SIZE] [--max-disk SIZE]\n"
+	    "             [--min-free SIZE] [--durable [--sync MODE] "
+	    "[--checkpoint DUR]] [--skip-corrupt]\n"
+	    "             [--bytes] [-o FILE] [--name NAME] [options] "
+	    "[FILE]\n"
+	    "       %s --drain DIR|FILE [-o FILE] [--skip-corrupt]\n"
+	    "       %s --info DIR [--format text|json]\n"
+	    "Buffer records in memory, overflowing to disk, in order.\n\n"
+	    "  -m, --memory SIZE       memory buffer (default 64M)\n"
+	    "  -d, --directory DIR     spill directory (default: a private "
+	    "one under $TMPDIR)\n"
+	    "  -c, --compress LEVEL    zstd level 1..19, 0 = off "
+	    "(default 1)\n"
+	    "      --segment-size SIZE size of each spill file (default 64M)\n"
+	    "      --max-disk SIZE     keep at most SIZE on disk, then block\n"
+	    "      --min-free SIZE     keep SIZE free on the file system, "
+	    "then block\n"
+	    "      --durable           write every record to disk first; "
+	    "resume after a crash\n"
+	    "      --sync MODE         none, interval (default) or always\n"
+	    "      --checkpoint DUR    record what was delivered this often "
+	    "(default 1s)\n"
+	    "      --skip-corrupt      skip corrupt spill data, counting "
+	    "what is lost\n"
+	    "      --drain DIR|FILE    write out what a spill directory or "
+	    "dead-letter file holds\n"
+	    "      --info DIR          describe a spill directory\n"
+	    "      --format FORMAT     --info as text (default) or json\n"
+	    "%s\n"
+	    "Sizes as 64K 1.5G 64KiB (1024) or 64KB (1000); durations as "
+	    "250ms 5s 2m.\nSee spill(1) and pipeflow(7).\n", getprogname(),
+	    getprogname(), getprogname(), pf_opts_help);
+	exit(0);
+}
+
+/*
+ * A dead-letter file: records as they were dropped, zstd-compressed if it
+ * starts with a zstd frame.  Returns an exit status.
+ */
+static int
+drain_file(const char *path, const char *output, int quiet)
+{
+	static const unsigned char zmagic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+	ZSTD_DCtx	*dctx = NULL;
+	ZSTD_inBuffer	 in;
+	ZSTD_outBuffer	 out;
+	struct iovec	 iov;
+	struct stat	 st;
+	char		*ibuf = NULL, *obuf = NULL;
+	size_t		 isz = ZSTD_DStreamInSize(), osz = ZSTD_DStreamOutSize();
+	size_t		 z = 0;
+	ssize_t		 n;
+	uint64_t	 off = 0;
+	int		 fd, ofd = STDOUT_FILENO, code = 1, first = 1, zst = 0;
+
+	(void)quiet;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		warn("--drain: %s", path);
+		return (1);
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		warnx("--drain: %s: not a spill directory or a file", path);
+		close(fd);
+		return (1);
+	}
+	if (output != NULL && (ofd = open(output, O_WRONLY | O_CREAT |
+	    O_TRUNC | O_CLOEXEC, 0666)) == -1) {
+		warn("%s", output);
+		close(fd);
+		return (1);
+	}
+	if ((ibuf = malloc(isz)) == NULL || (obuf = malloc(osz)) == NULL ||
+	    (dctx = ZSTD_createDCtx()) == NULL) {
+		warnx("%s", strerror(ENOMEM));
+		goto done;
+	}
+	for (;;) {
+		if ((n = read(fd, ibuf, isz)) == -1) {
+			if (errno == EINTR)
+				continue;
+			warn("--drain: %s", path);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (first && (size_t)n >= sizeof(zmagic) &&
+		    memcmp(ibuf, zmagic, sizeof(zmagic)) == 0)
+			zst = 1;
+		first = 0;
+		if (!zst) {
+			iov.iov_base = ibuf;
+			iov.iov_len = n;
+			if (pf_io_writeall(ofd, &iov, 1) == -1)
+				goto werr;
+			off += n;
+			continue;
+		}
+		in.src = ibuf;
+		in.size = n;
+		in.pos = 0;
+		while (in.pos < in.size) {
+			out.dst = obuf;
+			out.size = osz;
+			out.pos = 0;
+			z = ZSTD_decompressStream(dctx, &out, &in);
+			if (ZSTD_isError(z)) {
+				warnx("--drain: %s: corrupt zstd data near "
+				    "offset %" PRIu64 ": %s", path,
+				    off + in.pos, ZSTD_getErrorName(z));
+				code = 3;
+				goto done;
+			}
+			iov.iov_base = obuf;
+			iov.iov_len = out.pos;
+			if (out.pos > 0 && pf_io_writeall(ofd, &iov, 1) == -1)
+				goto werr;
+		}
+		off += n;
+	}
+	if (zst && z != 0) {
+		warnx("--drain: %s: truncated zstd data at offset %" PRIu64,
+		    path, off);
+		code = 3;
+		goto done;
+	}
+	code = 0;
+	goto done;
+werr:
+	if (errno == EPIPE) {
+		warnx("--drain: reader went away");
+		code = 141;
+	} else
+		warn("write error");
+done:
+	if (ofd != STDOUT_FILENO && close(ofd) == -1 && code == 0) {
+		warn("%s", output);
+		code = 1;
+	}
+	ZSTD_freeDCtx(dctx);
+	free(ibuf);
+	free(obuf);
+	close(fd);
+	return (code);
+}
+
+static int
+info(const char *dir, enum pf_framing framing, int json)
+{
+	struct pf_spill_info	 in;
+	const char		*errstr, *unit;
+	char			 raw[16], stored[16], when[32], age[16];
+	uint64_t		 now;
+	struct tm		 tm;
+	time_t			 t;
+	double			 agesec = 0;
+
+	if (pf_spill_info(dir, framing, &in, &errstr) == -1) {
+		warnx("--info: %s: %s: %s", dir, errstr, strerror(errno));
+		return (1);
+	}
+	unit = framing == PF_FRAME_BYTES ? "bytes" : "records";
+	when[0] = '\0';
+	if (in.oldest_ns != 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now = (uint64_t)ts.tv_sec * PF_NSEC + ts.tv_nsec;
+		agesec = now > in.oldest_ns ?
+		    (double)(now - in.oldest_ns) / PF_NSEC : 0;
+		t = in.oldest_ns / PF_NSEC;
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	if (json) {
+		printf("{\"directory\":\"");
+		for (errstr = dir; *errstr != '\0'; errstr++) {
+			if (*errstr == '"' || *errstr == '\\')
+				printf("\\%c", *errstr);
+			else if ((unsigned char)*errstr < 0x20)
+				printf("\\u%04x", (unsigned char)*errstr);
+			else
+				putchar(*errstr);
+		}
+		printf("\",\"segments\":%" PRIu64 ",\"%s\":%" PRIu64
+		    ",\"raw_bytes\":%" PRIu64 ",\"stored_bytes\":%" PRIu64
+		    ",\"oldest\":", in.segments, unit, in.records,
+		    in.raw_bytes, in.stored_bytes);
+		if (in.oldest_ns != 0)
+			printf("\"%s\",\"oldest_age_seconds\":%.3f", when,
+			    agesec);
+		else
+			printf("null,\"oldest_age_seconds\":null");
+		printf(",\"checkpoint\":%s,\"first_undelivered\":%" PRIu64
+		    ",\"torn_tails\":%" PRIu64 ",\"other_files\":%" PRIu64
+		    ",\"corrupt\":%s", in.checkpoint ? "true" : "false",
+		    in.delivered, in.torn, in.others,
+		    in.corrupt ? "true" : "false");
+		if (in.corrupt) {
+			printf(",\"fault\":\"");
+			for (errstr = in.fault; *errstr != '\0'; errstr++) {
+				if (*errstr == '"' || *errstr == '\\')
+					printf("\\%c", *errstr);
+				else if ((unsigned char)*errstr < 0x20)
+					printf("\\u%04x",
+					    (unsigned char)*errstr);
+				else
+					putchar(*errstr);
+			}
+			printf("\"");
+		}
+		printf("}\n");
+	} else {
+		pf_format_size(raw, sizeof(raw), in.raw_bytes);
+		pf_format_size(stored, sizeof(stored), in.stored_bytes);
+		printf("directory:      %s\n", dir);
+		printf("segments:       %" PRIu64 "\n", in.segments);
+		printf("%s:%*s%" PRIu64 " undelivered\n", unit,
+		    (int)(15 - strlen(unit)), "", in.records);
+		printf("raw bytes:      %s\n", raw);
+		printf("stored bytes:   %s", stored);
+		if (in.raw_bytes > 0)
+			printf(" (%.1f%% of raw)", 100.0 * in.stored_bytes /
+			    in.raw_bytes);
+		printf("\n");
+		if (in.oldest_ns != 0) {
+			pf_format_duration(age, sizeof(age),
+			    (uint64_t)(agesec * PF_NSEC));
+			printf("oldest:         %s (%s ago)\n", when, age);
+		} else
+			printf("oldest:         -\n");
+		if (in.checkpoint)
+			printf("checkpoint:     first undelivered %" PRIu64
+			    "\n", in.delivered);
+		else
+			printf("checkpoint:     none\n");
+		printf("torn tails:     %" PRIu64 "\n", in.torn);
+		printf("other files:    %" PRIu64 "\n", in.others);
+		printf("fault:          %s\n", in.corrupt ? in.fault :
+		    "none");
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("stdout");
+		return (1);
+	}
+	return (in.corrupt ? 3 : 0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pf_engine_conf	 conf;
+	struct pf_spillq_conf	 sc;
+	struct pf_spillq	*sq;
+	const char		*errstr, *drain = NULL, *infodir = NULL;
+	uint64_t		 v;
+	int			 ch, code, json = 0, fmtset = 0, syncset = 0;
+	int			 ckptset = 0;
+
+	tool_init(argc, argv);
+
+	memset(&conf, 0, sizeof(conf));
+	memset(&sc, 0, sizeof(sc));
+	conf.tool = sc.tool = getprogname();
+	pf_opts_init(&conf.opts);
+	sc.memory = 64 << 20;
+	sc.segment_size = 64 << 20;
+	sc.level = 1;
+	sc.sync = PF_SYNC_INTERVAL;
+	sc.checkpoint = PF_NSEC;
+
+	while ((ch = getopt_long(argc, argv, PF_OPTS_SHORT "c:d:m:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			if (pf_parse_count(optarg, 0, 19, &v, &errstr) == -1)
+				tool_badusage("--compress=%s: %s (0 to 19)",
+				    optarg, errstr);
+			sc.level = (int)v;
+			break;
+		case 'd':
+			if (*optarg == '\0')
+				tool_badusage("--directory: empty name");
+			sc.dir = optarg;
+			break;
+		case 'm':
+			if (pf_parse_size(optarg, &sc.memory, &errstr) == -1)
+				tool_badusage("--memory=%s: %s", optarg,
+				    errstr);
+			if (sc.memory == 0)
+				tool_badusage("--memory=%s: must be at least "
+				    "1", optarg);
+			if (sc.memory > (1ULL << 44))
+				tool_badusage("--memory=%s: too large", optarg);
+			break;
+		case OPT_CHECKPOINT:
+			if (pf_parse_duration(optarg, &sc.checkpoint,
+			    &errstr) == -1)
+				tool_badusage("--checkpoint=%s: %s", optarg,
+				    errstr);
+			if (sc.checkpoint == 0)
+				tool_badusage("--checkpoint=%s: must be "
+				    "positive", optarg);
+			ckptset = 1;
+			break;
+		case OPT_DRAIN:
+			drain = optarg;
+			break;
+		case OPT_DURABLE:
+			sc.durable = 1;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				json = 1;
+			else if (strcmp(optarg, "text") != 0)
+				tool_badusage("--format=%s: must be text or "
+				    "json", optarg);
+			fmtset = 1;
+			break;
+		case OPT_INFO:
+			infodir = optarg;
+			break;
+		case OPT_MAX_DISK:
+			if (pf_parse_size(optarg, &sc.max_disk,
+			    &errstr) == -1)
+				tool_badusage("--max-disk=%s: %s", optarg,
+				    errstr);
+			if (sc.max_disk == 0)
+				tool_badusage("--max-disk=%s: must be "
+				    "positive", optarg);
+			break;
+		case OPT_MIN_FREE:
+			if (pf_parse_size(optarg, &sc.min_free,
+			    &errstr) == -1)
+				tool_badusage("--min-free=%s: %s", optarg,
+				    errstr);
+			break;
+		case OPT_SEGMENT_SIZE:
+			if (pf_parse_size(optarg, &sc.segment_size,
+			    &errstr) == -1)
+				tool_badusage("--segment-size=%s: %s", optarg,
+				    errstr);
+			if (sc.segment_size < 4096 ||
+			    sc.segment_size > (1ULL << 40))
+				tool_badusage("--segment-size=%s: must be "
+				    "from 4K to 1T", optarg);
+			break;
+		case OPT_SKIP_CORRUPT:
+			sc.skip_corrupt = 1;
+			break;
+		case OPT_SYNC:
+			if (strcmp(optarg, "none") == 0)
+				sc.sync = PF_SYNC_NONE;
+			else if (strcmp(optarg, "interval") == 0)
+				sc.sync = PF_SYNC_INTERVAL;
+			else if (strcmp(optarg, "always") == 0)
+				sc.sync = PF_SYNC_ALWAYS;
+			else
+				tool_badusage("--sync=%s: must be none, "
+				    "interval or always", optarg);
+			syncset = 1;
+			break;
+		default:
+			tool_option(&conf.opts, ch, optarg);
+			break;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	tool_options_done(&conf.opts, usage, argc, argv, 1);
+	if (drain != NULL && infodir != NULL)
+		tool_badusage("--drain and --info cannot be used together");
+	if ((drain != NULL || infodir != NULL) && argc > 0)
+		tool_badusage("extra operand '%s'", argv[0]);
+	if (fmtset && infodir == NULL)
+		tool_badusage("--format needs --info");
+	if ((syncset || ckptset) && !sc.durable && drain == NULL)
+		tool_badusage("--%s needs --durable",
+		    syncset ? "sync" : "checkpoint");
+	if (sc.durable && sc.dir == NULL && drain == NULL)
+		tool_badusage("--durable needs -d DIR: a run must find the "
+		    "data again");
+	if (conf.opts.max_record > RECORD_MAX)
+		tool_badusage("--max-record: at most 64M for spill");
+	if (sc.max_disk != 0 && sc.max_disk < sc.segment_size &&
+	    sc.max_disk < 2 * FRAME_DEFAULT)
+		tool_badusage("--max-disk: smaller than --segment-size");
+	if (infodir != NULL)
+		return (info(infodir, conf.opts.framing, json));
+
+	if (drain != NULL) {
+		struct stat st;
+
+		if (lstat(drain, &st) == 0 && !S_ISDIR(st.st_mode))
+			return (drain_file(drain, conf.opts.output,
+			    conf.opts.quiet));
+		/* A spill directory: resume it with nothing new to add. */
+		sc.dir = drain;
+		sc.durable = 1;
+		sc.drain = 1;
+		conf.input = "/dev/null";
+	} else if (argc == 1)
+		conf.input = argv[0];
+
+	sc.framing = conf.opts.framing;
+	sc.max_record = conf.opts.max_record;
+	sc.frame_size = FRAME_DEFAULT;
+	if (sc.frame_size > sc.segment_size / 4)
+		sc.frame_size = sc.segment_size / 4;
+	sc.quiet = conf.opts.quiet;
+	sc.verbose = conf.opts.verbose;
+
+	conf.queue.framing = conf.opts.framing;
+	conf.queue.max_record = conf.opts.max_record;
+	conf.queue.max_bytes = sc.memory;
+	conf.queue.overflow = PF_FULL_BLOCK;
+	conf.queue.read_size = sc.frame_size;
+
+	if ((sq = pf_spillq_open(&sc, &code)) == NULL)
+		return (code);
+	pf_spillq_policy(sq, &conf.policy);
+	code = pf_engine_run(&conf);
+	pf_spillq_free(sq);
+	return (code);
+}

@@ -1,0 +1,1591 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * spillq.c: a FIFO that overflows from memory to disk, for spill.
+ *
+ * Records are numbered in the order they arrive (bytes, in --bytes mode),
+ * and three numbers describe where everything is:
+ *
+ *	delivered <= mem_seq <= next_seq
+ *
+ * Everything before mem_seq is in the engine's queue or delivered; the
+ * records from mem_seq to next_seq are on disk only; the staging buffer
+ * holds what comes after next_seq.  Reads go into the staging buffer.
+ * While nothing waits on disk (mem_seq == next_seq) and the queue has
+ * room, whole records move from staging to the queue, and no byte touches
+ * the disk; otherwise staging fills and is written out as a frame, and
+ * the reader brings frames back into the queue, in order, as it drains.
+ * So the order is the arrival order whatever the path.
+ *
+ * With durable set every record is written before it may leave (then
+ * copied straight into the queue if it is next and fits), the number of
+ * the first undelivered record is checkpointed, and segments are removed
+ * only once a checkpoint says they were delivered.  A later run on the
+ * directory starts reading at the checkpoint.
+ *
+ * Faults on disk are found by the segment checksums and the sequence
+ * numbers.  Each is reported once every record before it was delivered;
+ * --skip-corrupt then skips exactly the records it cost, by number.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "pipeflow.h"
+#include "engine.h"
+#include "spillq.h"
+
+#define SQ_TICK		(10 * PF_MSEC)	/* timers' resolution */
+#define SQ_FLUSH_AGE	(10 * PF_MSEC)	/* durable: staged data waits */
+#define SQ_RETRY	(100 * PF_MSEC)	/* after a full disk */
+#define SQ_STATFS	(100 * PF_MSEC)	/* --min-free: free space kept */
+#define SQ_OVERHEAD	(32 + 40 + 8)	/* file and frame headers, trailer */
+#define SQ_CKPT_MAX	128
+#define SQ_CKPT_MAGIC	"PFCKPT1"
+#define SQ_MARKS	1024		/* output progress, for checkpoints */
+
+struct sq_seg {
+	uint64_t	 num;
+	uint64_t	 first;		/* first record, from the header */
+	uint64_t	 end;		/* one past the last record */
+	uint64_t	 raw;		/* raw bytes of its frames */
+	uint64_t	 stored;	/* size of the file */
+	uint64_t	 time;		/* time of the first frame, 0 */
+	int		 badhdr;	/* unreadable header */
+};
+
+struct pf_spillq {
+	struct pf_spillq_conf	 conf;
+	struct pf_spilldir	*dir;
+	int			 dfd;
+	int			 term;
+
+	char			*sbuf;		/* staging */
+	size_t			 scap;
+	size_t			 slen;
+	size_t			 swhole;	/* bytes of whole records */
+	uint64_t		 stime;		/* epoch ns of its oldest */
+	uint64_t		 sstart;	/* monotonic, likewise */
+
+	uint64_t		 next_seq;
+	uint64_t		 mem_seq;
+	uint64_t		 base_seq;	/* delivered, at base_out */
+	uint64_t		 base_out;
+	uint64_t		 ckpt_seq;	/* in the checkpoint */
+	uint64_t		 last_mono;	/* ages handed to the queue */
+
+	struct sq_seg		*segs;
+	size_t			 nsegs;
+	size_t			 segcap;
+	uint64_t		 next_num;
+	struct pf_seg_writer	*w;		/* on the last segment */
+	int			 dirty;		/* appended since a sync */
+	struct pf_seg_reader	*r;
+	uint64_t		 r_num;
+	const char		*fdata;		/* the frame being loaded */
+	size_t			 flen;
+	size_t			 fpos;
+	uint64_t		 fseq;		/* record number at fpos */
+	uint64_t		 ftime;
+	uint64_t		 disk_raw;
+	uint64_t		 disk_stored;
+
+	uint64_t		 lost_at;	/* a fault waits at this record */
+	uint64_t		 lost_n;	/* records it cost */
+	char			 lost_msg[512];
+	int			 lost_known;	/* lost_n is exact */
+	int			 lost_pending;
+
+	int			 eof;
+	int			 cut;
+	int			 qeof;		/* unterminated last record */
+	int			 qeof_done;
+	uint64_t		 toolong;	/* record number */
+	int			 full_warned;
+	int			 full;		/* at a bound */
+	uint64_t		 retry_at;
+	uint64_t		 free_at;	/* when free space was read */
+	uint64_t		 free_bytes;
+	uint64_t		 next_ckpt;
+	int			 started;
+	uint64_t		 recovered;
+	uint64_t		 recovered_bytes;
+	uint64_t		 torn;
+	uint64_t		 lost;
+	uint64_t		 written;	/* raw bytes ever written */
+	uint64_t		 written_stored;
+	int			 closed;
+	int			 stopped;
+
+	struct {
+		uint64_t	 bytes;		/* bytes written by then */
+		uint64_t	 units;		/* records (bytes) completed */
+	}			 marks[SQ_MARKS];
+	size_t			 mfirst;
+	size_t			 mcount;
+};
+
+static uint64_t	 sq_epoch(void);
+static void	 sq_msg(struct pf_spillq *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+static void	 sq_segname(char *, uint64_t);
+static struct sq_seg *sq_push(struct pf_spillq *);
+static void	 sq_pop(struct pf_spillq *, size_t);
+static uint64_t	 sq_units(const struct pf_spillq *, const char *, size_t);
+static uint64_t	 sq_delivered(struct pf_spillq *, struct pf_engine *);
+static void	 sq_mark(struct pf_spillq *, struct pf_engine *);
+static uint64_t	 sq_taken(struct pf_spillq *, struct pf_engine *);
+static uint64_t	 sq_mono(struct pf_spillq *, uint64_t, uint64_t);
+static size_t	 sq_toqueue(struct pf_spillq *, struct pf_queue *,
+		     const char *, size_t, int, uint64_t, uint64_t *);
+static void	 sq_unstage(struct pf_spillq *, size_t, uint64_t);
+static int	 sq_room(struct pf_spillq *, uint64_t, uint64_t);
+static int	 sq_append(struct pf_spillq *, struct pf_engine *, uint64_t);
+static int	 sq_flush(struct pf_spillq *, struct pf_engine *, uint64_t,
+		     int);
+static int	 sq_direct(struct pf_spillq *, struct pf_engine *, uint64_t);
+static int	 sq_next_frame(struct pf_spillq *, struct pf_engine *);
+static int	 sq_load(struct pf_spillq *, struct pf_engine *, uint64_t);
+static void	 sq_retire(struct pf_spillq *);
+static int	 sq_checkpoint(struct pf_spillq *, struct pf_engine *, int);
+static int	 sq_fault(struct pf_spillq *, struct pf_engine *);
+static int	 sq_ckpt_parse(const char *, size_t, uint64_t *);
+static int	 sq_scan(int, uint64_t, uint64_t, struct sq_seg *, off_t *,
+		     char *, size_t, int *);
+
+static size_t	 sq_in_space(void *, struct pf_engine *, char **);
+static int	 sq_in_data(void *, struct pf_engine *, size_t, uint64_t,
+		     uint64_t *);
+static void	 sq_in_end(void *, struct pf_engine *, uint64_t, int);
+static int	 sq_pump(void *, struct pf_engine *, uint64_t);
+static uint64_t	 sq_held(void *, struct pf_engine *);
+static void	 sq_gone(void *, struct pf_engine *);
+static void	 sq_tick(void *, struct pf_engine *, uint64_t, int);
+static double	 sq_pressure(void *, struct pf_engine *);
+static void	 sq_metrics(FILE *, const char *, void *);
+
+static uint64_t
+sq_epoch(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * PF_NSEC + (uint64_t)ts.tv_nsec);
+}
+
+static void
+sq_msg(struct pf_spillq *sq, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "%s: ", sq->conf.tool);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+sq_segname(char *buf, uint64_t num)
+{
+	(void)pf_spilldir_segname(buf, PF_SPILLDIR_SEGNAME_MAX, num);
+}
+
+static struct sq_seg *
+sq_push(struct pf_spillq *sq)
+{
+	struct sq_seg	*n;
+	size_t		 cap;
+
+	if (sq->nsegs == sq->segcap) {
+		cap = sq->segcap ? sq->segcap * 2 : 16;
+		if ((n = reallocarray(sq->segs, cap, sizeof(*n))) == NULL)
+			return (NULL);
+		sq->segs = n;
+		sq->segcap = cap;
+	}
+	n = &sq->segs[sq->nsegs++];
+	memset(n, 0, sizeof(*n));
+	return (n);
+}
+
+/* Forget segment i (its file is gone). */
+static void
+sq_pop(struct pf_spillq *sq, size_t i)
+{
+	sq->disk_raw -= sq->segs[i].raw;
+	sq->disk_stored -= sq->segs[i].stored;
+	memmove(&sq->segs[i], &sq->segs[i + 1],
+	    (sq->nsegs - i - 1) * sizeof(sq->segs[0]));
+	sq->nsegs--;
+}
+
+/* Records (bytes in --bytes mode) in len bytes of whole records. */
+static uint64_t
+sq_units(const struct pf_spillq *sq, const char *p, size_t len)
+{
+	uint64_t	n;
+
+	if (sq->conf.framing == PF_FRAME_BYTES)
+		return (len);
+	n = pf_frame_count(sq->conf.framing, p, len);
+	/* The unterminated last record of the input. */
+	if (len > 0 && p[len - 1] != sq->term)
+		n++;
+	return (n);
+}
+
+/* The number of the first record not yet written out. */
+static uint64_t
+sq_delivered(struct pf_spillq *sq, struct pf_engine *e)
+{
+	const struct pf_counters	*c = pf_engine_counters(e);
+	uint64_t			 out;
+
+	out = sq->conf.framing == PF_FRAME_BYTES ? c->bytes_out :
+	    c->records_out;
+	return (sq->base_seq + (out - sq->base_out));
+}
+
+/* Note how far output got, to tell later what left the pipe. */
+static void
+sq_mark(struct pf_spillq *sq, struct pf_engine *e)
+{
+	const struct pf_counters	*c = pf_engine_counters(e);
+	size_t				 i;
+
+	if (sq->mcount > 0) {
+		i = (sq->mfirst + sq->mcount - 1) % SQ_MARKS;
+		if (sq->marks[i].bytes == c->bytes_out)
+			return;
+	}
+	if (sq->mcount == SQ_MARKS) {
+		sq->mfirst = (sq->mfirst + 1) % SQ_MARKS;
+		sq->mcount--;
+	}
+	i = (sq->mfirst + sq->mcount++) % SQ_MARKS;
+	sq->marks[i].bytes = c->bytes_out;
+	sq->marks[i].units = sq_delivered(sq, e);
+}
+
+/*
+ * The number of the first record that has not left the output pipe:
+ * what its reader has not read yet is not delivered, as a crash of the
+ * machine or of the reader would lose it.  Without a mark old enough, no
+ * progress since the last checkpoint is claimed.
+ */
+static uint64_t
+sq_taken(struct pf_spillq *sq, struct pf_engine *e)
+{
+	const struct pf_counters	*c = pf_engine_counters(e);
+	uint64_t			 unread, target, best;
+	size_t				 i, k;
+
+	unread = pf_engine_out_unread(e);
+	if (unread == 0)
+		return (sq_delivered(sq, e));
+	target = c->bytes_out > unread ? c->bytes_out - unread : 0;
+	if (sq->conf.framing == PF_FRAME_BYTES)
+		return (sq->base_seq + (target - sq->base_out));
+	sq_mark(sq, e);
+	best = sq->ckpt_seq;
+	for (k = 0; k < sq->mcount; k++) {
+		i = (sq->mfirst + k) % SQ_MARKS;
+		if (sq->marks[i].bytes > target)
+			break;
+		if (sq->marks[i].units > best)
+			best = sq->marks[i].units;
+	}
+	/* The marks before the one used are of no more use. */
+	if (k > 1) {
+		sq->mfirst = (sq->mfirst + k - 1) % SQ_MARKS;
+		sq->mcount -= k - 1;
+	}
+	return (best);
+}
+
+/* The monotonic time a frame's records arrived, for their ages. */
+static uint64_t
+sq_mono(struct pf_spillq *sq, uint64_t now, uint64_t epoch)
+{
+	uint64_t	wall = sq_epoch(), t = now;
+
+	if (epoch != 0 && epoch < wall && wall - epoch < now)
+		t = now - (wall - epoch);
+	if (t < sq->last_mono)
+		t = sq->last_mono;
+	sq->last_mono = t;
+	return (t);
+}
+
+/*
+ * Copy whole records from len bytes at p into the queue, as far as -m
+ * leaves room (a record larger than -m goes into an empty queue alone).
+ * last: p ends with the unterminated last record of the input.  Returns
+ * the bytes copied and stores the records (bytes) in *units.
+ */
+static size_t
+sq_toqueue(struct pf_spillq *sq, struct pf_queue *q, const char *p,
+    size_t len, int last, uint64_t when, uint64_t *units)
+{
+	char		*dst;
+	const char	*t;
+	size_t		 room, n;
+	uint64_t	 used, recs;
+
+	*units = 0;
+	if (len == 0 || (room = pf_queue_space(q, &dst)) == 0)
+		return (0);
+	used = pf_queue_bytes(q) + pf_queue_pending(q);
+	n = len;
+	if (n > room)
+		n = room;
+	if (used < sq->conf.memory) {
+		if (n > sq->conf.memory - used)
+			n = sq->conf.memory - used;
+	} else if (used > 0)
+		return (0);
+	if (sq->conf.framing == PF_FRAME_BYTES) {
+		memcpy(dst, p, n);
+		(void)pf_queue_input(q, n, when, &recs);
+		*units = n;
+		return (n);
+	}
+	if (n < len) {
+		if ((t = memrchr(p, sq->term, n)) != NULL)
+			n = t - p + 1;
+		else if (used == 0 &&
+		    (t = memchr(p, sq->term, len)) != NULL &&
+		    (size_t)(t - p + 1) <= room)
+			n = t - p + 1;		/* one large record */
+		else if (used == 0 && last && len <= room)
+			n = len;
+		else
+			return (0);
+	}
+	memcpy(dst, p, n);
+	(void)pf_queue_input(q, n, when, &recs);
+	*units = recs;
+	if (last && n == len && p[n - 1] != sq->term) {
+		(*units)++;
+		sq->qeof = 1;
+	}
+	return (n);
+}
+
+/* Remove n bytes (whole records) from the front of the staging buffer. */
+static void
+sq_unstage(struct pf_spillq *sq, size_t n, uint64_t now)
+{
+	memmove(sq->sbuf, sq->sbuf + n, sq->slen - n);
+	sq->slen -= n;
+	sq->swhole -= n;
+	if (sq->slen > 0) {
+		/* The rest came with a later read: near enough. */
+		sq->stime = sq_epoch();
+		sq->sstart = now;
+	}
+}
+
+/*
+ * Whether len more bytes may go to disk now: -1 at a bound (or waiting
+ * after a full disk), 0 if so.
+ */
+static int
+sq_room(struct pf_spillq *sq, uint64_t len, uint64_t now)
+{
+	struct statvfs	sv;
+	uint64_t	need = len + SQ_OVERHEAD;
+
+	if (sq->retry_at != 0 && now < sq->retry_at)
+		return (-1);
+	if (sq->conf.max_disk != 0 && sq->disk_stored + need >
+	    sq->conf.max_disk)
+		return (-1);
+	if (sq->conf.min_free != 0) {
+		if (sq->free_at == 0 || now - sq->free_at >= SQ_STATFS) {
+			if (fstatvfs(sq->dfd, &sv) == 0)
+				sq->free_bytes = (uint64_t)sv.f_bavail *
+				    sv.f_frsize;
+			sq->free_at = now;
+		}
+		if (sq->free_bytes < need ||
+		    sq->free_bytes - need < sq->conf.min_free)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Write the front of the staging buffer as one frame: whole records, at
+ * most the frame size unless one record is larger.  Returns 0 (also when
+ * a bound or a full disk holds it back: sq->full says so), or an exit
+ * status after a message.
+ */
+static int
+sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
+{
+	struct sq_seg	*s;
+	const char	*t, *errstr;
+	char		 name[PF_SPILLDIR_SEGNAME_MAX];
+	size_t		 n = sq->swhole, c;
+	uint64_t	 units, first, u;
+	int		 last;
+
+	if (n > sq->conf.frame_size) {
+		n = sq->conf.frame_size;
+		if (sq->conf.framing != PF_FRAME_BYTES) {
+			if ((t = memrchr(sq->sbuf, sq->term, n)) != NULL)
+				n = t - sq->sbuf + 1;
+			else if ((t = memchr(sq->sbuf, sq->term,
+			    sq->swhole)) != NULL)
+				n = t - sq->sbuf + 1;
+			else
+				n = sq->swhole;
+		}
+	}
+	last = n == sq->slen && sq->eof;
+	units = sq_units(sq, sq->sbuf, n);
+	if (sq_room(sq, n, now) == -1) {
+		sq->full = 1;
+		return (0);
+	}
+	/*
+	 * A new segment at the size, or where records went past the disk
+	 * (a segment's numbers run on without a gap).
+	 */
+	if (sq->w != NULL &&
+	    (sq->segs[sq->nsegs - 1].stored >= sq->conf.segment_size ||
+	    pf_seg_next_seq(sq->w) != sq->next_seq)) {
+		if (sq->conf.durable && sq->conf.sync != PF_SYNC_NONE &&
+		    sq->dirty && pf_seg_sync(sq->w) == -1) {
+			sq_segname(name, sq->segs[sq->nsegs - 1].num);
+			sq_msg(sq, "%s/%s: sync: %s", pf_spilldir_path(sq->dir),
+			    name, strerror(errno));
+			return (1);
+		}
+		sq->dirty = 0;
+		(void)pf_seg_close(sq->w);
+		sq->w = NULL;
+	}
+	if (sq->w == NULL) {
+		sq_segname(name, sq->next_num);
+		sq->w = pf_seg_create(sq->dfd, name, sq->next_seq,
+		    sq->conf.level, &errstr);
+		if (sq->w == NULL)
+			goto fail;
+		if ((s = sq_push(sq)) == NULL) {
+			sq_msg(sq, "%s", strerror(errno));
+			return (1);
+		}
+		s->num = sq->next_num++;
+		s->first = s->end = sq->next_seq;
+		s->stored = pf_seg_bytes(sq->w);
+		s->time = sq->stime;
+		sq->disk_stored += s->stored;
+	}
+	s = &sq->segs[sq->nsegs - 1];
+	if (pf_seg_append(sq->w, sq->sbuf, n, (uint32_t)units,
+	    sq->stime) == -1) {
+		errstr = "write";
+		sq_segname(name, s->num);
+		goto fail;
+	}
+	sq->full = 0;
+	sq->retry_at = 0;
+	if (sq->full_warned && !sq->conf.quiet)
+		sq_msg(sq, "%s: space again, writing on",
+		    pf_spilldir_path(sq->dir));
+	sq->full_warned = 0;
+	sq->dirty = 1;
+	sq->disk_stored += pf_seg_bytes(sq->w) - s->stored;
+	sq->written_stored += pf_seg_bytes(sq->w) - s->stored;
+	sq->free_bytes -= sq->free_bytes >
+	    (uint64_t)(pf_seg_bytes(sq->w) - s->stored) ?
+	    (uint64_t)(pf_seg_bytes(sq->w) - s->stored) : sq->free_bytes;
+	s->stored = pf_seg_bytes(sq->w);
+	s->raw += n;
+	sq->disk_raw += n;
+	sq->written += n;
+	first = sq->next_seq;
+	sq->next_seq += units;
+	s->end = sq->next_seq;
+	if (sq->conf.sync == PF_SYNC_ALWAYS) {
+		if (pf_seg_sync(sq->w) == -1) {
+			sq_segname(name, s->num);
+			sq_msg(sq, "%s/%s: sync: %s; what it holds since its "
+			    "last good sync may be lost", 
+			    pf_spilldir_path(sq->dir), name, strerror(errno));
+			return (1);
+		}
+		sq->dirty = 0;
+	}
+	/* Durable: next in line, so straight on into memory too. */
+	if (sq->mem_seq == first) {
+		c = sq_toqueue(sq, pf_engine_queue(e), sq->sbuf, n, last,
+		    sq_mono(sq, now, sq->stime), &u);
+		sq->mem_seq += u;
+		(void)c;
+	}
+	sq_unstage(sq, n, now);
+	return (0);
+
+fail:
+	if (errno == ENOSPC || errno == EFBIG || errno == EDQUOT) {
+		/* Cut back to the last whole frame already: wait, retry. */
+		if (!sq->full_warned && !sq->conf.quiet)
+			sq_msg(sq, "%s: %s: %s; input waits until there is "
+			    "room", pf_spilldir_path(sq->dir), name,
+			    strerror(errno));
+		sq->full_warned = 1;
+		sq->full = 1;
+		sq->retry_at = now + SQ_RETRY;
+		return (0);
+	}
+	sq_msg(sq, "%s/%s: %s: %s", pf_spilldir_path(sq->dir), name,
+	    errstr, strerror(errno));
+	return (1);
+}
+
+/* Write staged whole records out (all: even a short frame). */
+static int
+sq_flush(struct pf_spillq *sq, struct pf_engine *e, uint64_t now, int all)
+{
+	int	code;
+
+	while (sq->swhole > 0 &&
+	    (all || sq->swhole >= sq->conf.frame_size)) {
+		if ((code = sq_append(sq, e, now)) != 0)
+			return (code);
+		if (sq->full)
+			break;
+	}
+	return (0);
+}
+
+/* Nothing waits on disk: staged records go straight into memory. */
+static int
+sq_direct(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
+{
+	size_t		c;
+	uint64_t	u;
+
+	if (sq->swhole == 0 || sq->mem_seq != sq->next_seq)
+		return (0);
+	c = sq_toqueue(sq, pf_engine_queue(e), sq->sbuf, sq->swhole,
+	    sq->eof && sq->swhole == sq->slen,
+	    sq_mono(sq, now, sq->stime), &u);
+	if (c == 0)
+		return (0);
+	sq->mem_seq += u;
+	sq->next_seq += u;
+	sq_unstage(sq, c, now);
+	return (1);
+}
+
+/*
+ * Have the next frame to load in fdata: 1, 0 when there is none yet (or
+ * a fault waits to be reported), or an exit status + 1... see below:
+ * returns -1 after a fatal message (exit 1).
+ */
+static int
+sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
+{
+	struct sq_seg	*s = NULL;
+	const char	*data, *errstr;
+	char		 name[PF_SPILLDIR_SEGNAME_MAX];
+	size_t		 i, len;
+	uint64_t	 fs;
+	uint32_t	 nrec;
+	int		 ret;
+
+	(void)e;
+	for (;;) {
+		if (sq->r == NULL) {
+			for (i = 0; i < sq->nsegs; i++)
+				if (sq->segs[i].end > sq->mem_seq ||
+				    sq->segs[i].badhdr)
+					break;
+			if (i == sq->nsegs) {
+				/* Records missing at the end. */
+				sq->lost_at = sq->mem_seq;
+				sq->lost_n = sq->next_seq - sq->mem_seq;
+				sq->lost_known = 1;
+				snprintf(sq->lost_msg, sizeof(sq->lost_msg),
+				    "%s: records %" PRIu64 " to %" PRIu64
+				    " missing", pf_spilldir_path(sq->dir),
+				    sq->mem_seq, sq->next_seq - 1);
+				sq->lost_pending = 1;
+				return (0);
+			}
+			s = &sq->segs[i];
+			sq_segname(name, s->num);
+			if (s->first > sq->mem_seq || s->badhdr) {
+				/* A segment missing, or unreadable. */
+				sq->lost_at = sq->mem_seq;
+				sq->lost_n = (s->badhdr ? s->end : s->first) -
+				    sq->mem_seq;
+				sq->lost_known = 1;
+				if (s->badhdr)
+					snprintf(sq->lost_msg,
+					    sizeof(sq->lost_msg), "%s/%s: "
+					    "offset 0: bad header",
+					    pf_spilldir_path(sq->dir), name);
+				else
+					snprintf(sq->lost_msg,
+					    sizeof(sq->lost_msg), "%s: "
+					    "records %" PRIu64 " to %" PRIu64
+					    " missing (a segment before %s)",
+					    pf_spilldir_path(sq->dir),
+					    sq->mem_seq, s->first - 1, name);
+				sq->lost_pending = 1;
+				return (0);
+			}
+			if ((sq->r = pf_seg_open(sq->dfd, name,
+			    &errstr)) == NULL) {
+				if (errno == EBADMSG) {
+					sq->lost_at = sq->mem_seq;
+					sq->lost_n = s->end - sq->mem_seq;
+					sq->lost_known = 1;
+					snprintf(sq->lost_msg,
+					    sizeof(sq->lost_msg), "%s/%s: "
+					    "offset 0: %s",
+					    pf_spilldir_path(sq->dir), name,
+					    errstr);
+					sq->lost_pending = 1;
+					return (0);
+				}
+				sq_msg(sq, "%s/%s: %s: %s",
+				    pf_spilldir_path(sq->dir), name, errstr,
+				    strerror(errno));
+				return (-1);
+			}
+			sq->r_num = s->num;
+		}
+		for (i = 0; i < sq->nsegs; i++)
+			if (sq->segs[i].num == sq->r_num)
+				break;
+		s = i < sq->nsegs ? &sq->segs[i] : NULL;
+		sq_segname(name, sq->r_num);
+		ret = pf_seg_next(sq->r, &data, &len, &fs, &nrec, &errstr);
+		if (ret == 1) {
+			if (fs + nrec <= sq->mem_seq)
+				continue;	/* delivered, or in memory */
+			sq->fdata = data;
+			sq->flen = len;
+			sq->fpos = 0;
+			sq->fseq = fs;
+			sq->ftime = pf_seg_time(sq->r);
+			return (1);
+		}
+		if (ret == 0 && s != NULL &&
+		    pf_seg_reader_next_seq(sq->r) >= s->end) {
+			if (sq->w != NULL && i == sq->nsegs - 1)
+				return (0);	/* caught up with the writer */
+			pf_seg_close_reader(sq->r);
+			sq->r = NULL;
+			if (!sq->conf.durable) {
+				(void)pf_spilldir_remove_seg(sq->dir,
+				    sq->r_num);
+				sq_pop(sq, i);
+			}
+			continue;
+		}
+		if (ret == -1 && errno != EBADMSG && ret != PF_SEG_TORN) {
+			sq_msg(sq, "%s/%s: offset %lld: %s: %s",
+			    pf_spilldir_path(sq->dir), name,
+			    (long long)pf_seg_offset(sq->r), errstr,
+			    strerror(errno));
+			return (-1);
+		}
+		/* Corrupt, torn, or short of what its successor says. */
+		sq->lost_at = pf_seg_reader_next_seq(sq->r);
+		if (sq->lost_at < sq->mem_seq)
+			sq->lost_at = sq->mem_seq;
+		sq->lost_n = (s != NULL && s->end > sq->lost_at) ?
+		    s->end - sq->lost_at : 0;
+		sq->lost_known = s != NULL &&
+		    (i < sq->nsegs - 1 || ret == -1 || ret == PF_SEG_TORN);
+		snprintf(sq->lost_msg, sizeof(sq->lost_msg),
+		    "%s/%s: offset %lld: %s", pf_spilldir_path(sq->dir), name,
+		    (long long)pf_seg_offset(sq->r),
+		    ret == 0 ? "ends early" : errstr);
+		sq->lost_pending = 1;
+		return (0);
+	}
+}
+
+/* Bring records from disk into the queue while it has room. */
+static int
+sq_load(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
+{
+	struct pf_queue	*q = pf_engine_queue(e);
+	const char	*p, *t;
+	size_t		 c;
+	uint64_t	 u, k;
+	int		 r;
+
+	while (sq->mem_seq < sq->next_seq && !sq->lost_pending) {
+		if (sq->fpos == sq->flen) {
+			if ((r = sq_next_frame(sq, e)) == -1)
+				return (1);
+			if (r == 0)
+				break;
+		}
+		/* Skip what went into memory before (or was delivered). */
+		if (sq->fseq < sq->mem_seq) {
+			k = sq->mem_seq - sq->fseq;
+			if (sq->conf.framing == PF_FRAME_BYTES)
+				sq->fpos += k;
+			else {
+				p = sq->fdata + sq->fpos;
+				while (k > 0 && (t = memchr(p, sq->term,
+				    sq->fdata + sq->flen - p)) != NULL) {
+					p = t + 1;
+					k--;
+				}
+				sq->fpos = k > 0 ? sq->flen :
+				    (size_t)(p - sq->fdata);
+			}
+			sq->fseq = sq->mem_seq;
+			continue;
+		}
+		c = sq_toqueue(sq, q, sq->fdata + sq->fpos,
+		    sq->flen - sq->fpos,
+		    sq->eof && sq->fseq + sq_units(sq, sq->fdata + sq->fpos,
+		    sq->flen - sq->fpos) == sq->next_seq && sq->slen == 0,
+		    sq_mono(sq, now, sq->ftime), &u);
+		if (c == 0)
+			break;
+		sq->fpos += c;
+		sq->fseq += u;
+		sq->mem_seq += u;
+	}
+	return (0);
+}
+
+/* Not durable and caught up: nothing need stay on disk. */
+static void
+sq_retire(struct pf_spillq *sq)
+{
+	if (sq->conf.durable || sq->mem_seq != sq->next_seq ||
+	    sq->nsegs == 0)
+		return;
+	pf_seg_close_reader(sq->r);
+	sq->r = NULL;
+	sq->fdata = NULL;
+	sq->fpos = sq->flen = 0;
+	(void)pf_seg_close(sq->w);
+	sq->w = NULL;
+	sq->dirty = 0;
+	while (sq->nsegs > 0) {
+		(void)pf_spilldir_remove_seg(sq->dir, sq->segs[0].num);
+		sq_pop(sq, 0);
+	}
+}
+
+/*
+ * Durable: sync if asked, record the first undelivered record, then
+ * remove the segments that are wholly before it.  Returns 0 or an exit
+ * status after a message.
+ */
+static int
+sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
+{
+	char		 buf[SQ_CKPT_MAX], name[PF_SPILLDIR_SEGNAME_MAX];
+	const char	*errstr;
+	uint64_t	 d;
+	int		 n;
+
+	if (!sq->conf.durable || sq->closed)
+		return (0);
+	d = sq_taken(sq, e);
+	if (sync && sq->w != NULL && sq->dirty) {
+		if (pf_seg_sync(sq->w) == -1) {
+			sq_segname(name, sq->segs[sq->nsegs - 1].num);
+			sq_msg(sq, "%s/%s: sync: %s; what it holds since its "
+			    "last good sync may be lost",
+			    pf_spilldir_path(sq->dir), name, strerror(errno));
+			return (1);
+		}
+		sq->dirty = 0;
+	}
+	if (d != sq->ckpt_seq) {
+		n = snprintf(buf, sizeof(buf), "%s %" PRIu64, SQ_CKPT_MAGIC,
+		    d);
+		n += snprintf(buf + n, sizeof(buf) - n, " %016" PRIx64 "\n",
+		    (uint64_t)XXH3_64bits(buf, n));
+		if (pf_spilldir_checkpoint_write(sq->dir, buf, n, sync,
+		    &errstr) == -1) {
+			sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir),
+			    errstr, strerror(errno));
+			return (1);
+		}
+		sq->ckpt_seq = d;
+	}
+	/* Delivered and recorded: the files can go. */
+	while (sq->nsegs > 0 && sq->segs[0].end <= d &&
+	    (sq->nsegs > 1 || sq->segs[0].end == sq->next_seq)) {
+		if (sq->r != NULL && sq->r_num == sq->segs[0].num) {
+			pf_seg_close_reader(sq->r);
+			sq->r = NULL;
+			sq->fdata = NULL;
+			sq->fpos = sq->flen = 0;
+		}
+		if (sq->nsegs == 1 && sq->w != NULL) {
+			(void)pf_seg_close(sq->w);
+			sq->w = NULL;
+			sq->dirty = 0;
+		}
+		(void)pf_spilldir_remove_seg(sq->dir, sq->segs[0].num);
+		sq_pop(sq, 0);
+	}
+	return (0);
+}
+
+/*
+ * A fault on disk, once every record before it is out: exit 3, or with
+ * --skip-corrupt count what it cost and go on.
+ */
+static int
+sq_fault(struct pf_spillq *sq, struct pf_engine *e)
+{
+	struct pf_queue	*q = pf_engine_queue(e);
+	size_t		 i;
+
+	if (pf_queue_bytes(q) != 0 || pf_queue_pending(q) != 0)
+		return (0);
+	if (!sq->conf.skip_corrupt) {
+		sq_msg(sq, "%s: corrupt spill data (--skip-corrupt skips "
+		    "it)", sq->lost_msg);
+		return (3);
+	}
+	if (!sq->conf.quiet) {
+		if (sq->lost_known)
+			sq_msg(sq, "%s: skipped: %" PRIu64 " %s lost",
+			    sq->lost_msg, sq->lost_n,
+			    sq->conf.framing == PF_FRAME_BYTES ? "bytes" :
+			    "records");
+		else
+			sq_msg(sq, "%s: skipped the rest of the segment: "
+			    "what it held cannot be counted", sq->lost_msg);
+	}
+	sq->lost += sq->lost_n;
+	/* Delivered numbering jumps the gap, as reading does. */
+	sq->base_seq += sq->lost_n;
+	sq->mem_seq = sq->lost_at + sq->lost_n;
+	if (sq->mem_seq > sq->next_seq)
+		sq->next_seq = sq->mem_seq;
+	/* Leave the faulty segment for one past the gap. */
+	if (sq->r != NULL) {
+		for (i = 0; i < sq->nsegs; i++)
+			if (sq->segs[i].num == sq->r_num)
+				break;
+		pf_seg_close_reader(sq->r);
+		sq->r = NULL;
+		if (i < sq->nsegs && (sq->w == NULL || i != sq->nsegs - 1)) {
+			sq->segs[i].end = sq->mem_seq;
+			sq->segs[i].badhdr = 0;
+			if (!sq->conf.durable) {
+				(void)pf_spilldir_remove_seg(sq->dir,
+				    sq->segs[i].num);
+				sq_pop(sq, i);
+			}
+		}
+	} else {
+		for (i = 0; i < sq->nsegs; i++)
+			if (sq->segs[i].badhdr &&
+			    sq->segs[i].end <= sq->mem_seq)
+				sq->segs[i].badhdr = 0;
+	}
+	sq->fdata = NULL;
+	sq->fpos = sq->flen = 0;
+	sq->lost_pending = 0;
+	return (0);
+}
+
+static size_t
+sq_in_space(void *arg, struct pf_engine *e, char **p)
+{
+	struct pf_spillq	*sq = arg;
+	size_t			 n;
+
+	(void)e;
+	if (sq->eof || sq->toolong || sq->stopped)
+		return (0);
+	if (sq->swhole >= sq->conf.frame_size ||
+	    sq->slen >= sq->scap - 1)
+		return (0);
+	n = sq->scap - sq->slen;
+	if (n > sq->conf.frame_size)
+		n = sq->conf.frame_size;
+	*p = sq->sbuf + sq->slen;
+	return (n);
+}
+
+static int
+sq_in_data(void *arg, struct pf_engine *e, size_t n, uint64_t now,
+    uint64_t *recs)
+{
+	struct pf_spillq	*sq = arg;
+	const struct pf_counters *c = pf_engine_counters(e);
+	const char		*p = sq->sbuf + sq->slen, *t;
+
+	if (sq->slen == 0) {
+		sq->stime = sq_epoch();
+		sq->sstart = now;
+	}
+	sq->slen += n;
+	if (sq->conf.framing == PF_FRAME_BYTES) {
+		sq->swhole = sq->slen;
+		*recs = 1;
+		return (0);
+	}
+	*recs = pf_frame_count(sq->conf.framing, p, n);
+	if ((t = memrchr(p, sq->term, n)) != NULL)
+		sq->swhole = t - sq->sbuf + 1;
+	if (sq->slen - sq->swhole > sq->conf.max_record) {
+		/* Deliver every record before it, then exit 3. */
+		sq->toolong = c->records_in + *recs + 1;
+		sq->slen = sq->swhole;
+	}
+	return (0);
+}
+
+static void
+sq_in_end(void *arg, struct pf_engine *e, uint64_t now, int cut)
+{
+	struct pf_spillq	*sq = arg;
+	struct pf_counters	*c = pf_engine_counters_rw(e);
+	char			 sz[16];
+
+	(void)now;
+	sq->eof = 1;
+	if (sq->slen == sq->swhole)
+		return;
+	if (cut || sq->toolong) {
+		if (cut && !sq->conf.quiet) {
+			pf_format_size(sz, sizeof(sz), sq->slen - sq->swhole);
+			sq_msg(sq, "input cut short: a partial record (%s) "
+			    "not delivered", sz);
+		}
+		sq->slen = sq->swhole;
+		return;
+	}
+	/* The last record has no terminator: it is whole all the same. */
+	sq->swhole = sq->slen;
+	c->records_in++;
+}
+
+static int
+sq_pump(void *arg, struct pf_engine *e, uint64_t now)
+{
+	struct pf_spillq	*sq = arg;
+	struct pf_counters	*c = pf_engine_counters_rw(e);
+	struct pf_queue		*q = pf_engine_queue(e);
+	char			 sz[16];
+	uint64_t		 n;
+	int			 code;
+
+	if (sq->closed)
+		return (0);
+	if (!sq->started) {
+		/* Records from an earlier run count as received. */
+		sq->started = 1;
+		if (sq->conf.framing == PF_FRAME_BYTES) {
+			c->records_in += sq->recovered > 0;
+			c->bytes_in += sq->recovered;
+		} else {
+			c->records_in += sq->recovered;
+			c->bytes_in += sq->recovered_bytes;
+		}
+		sq->base_out = 0;
+		sq->next_ckpt = now + sq->conf.checkpoint;
+	}
+	if ((code = sq_load(sq, e, now)) != 0)
+		return (code);
+	if (sq->lost_pending && (code = sq_fault(sq, e)) != 0)
+		return (code);
+	if (sq->conf.durable) {
+		if (sq->swhole > 0 && (sq->swhole >= sq->conf.frame_size ||
+		    sq->eof || pf_engine_stopping(e) ||
+		    pf_queue_bytes(q) == 0 ||
+		    now - sq->sstart >= SQ_FLUSH_AGE) &&
+		    (code = sq_flush(sq, e, now, 1)) != 0)
+			return (code);
+	} else {
+		sq_retire(sq);
+		while (sq_direct(sq, e, now))
+			;
+		if ((code = sq_flush(sq, e, now, 0)) != 0)
+			return (code);
+		sq_retire(sq);
+	}
+	if (sq->conf.durable && sq->conf.framing != PF_FRAME_BYTES)
+		sq_mark(sq, e);
+	if (sq->conf.durable && sq->conf.sync == PF_SYNC_ALWAYS &&
+	    sq_taken(sq, e) != sq->ckpt_seq &&
+	    (code = sq_checkpoint(sq, e, 1)) != 0)
+		return (code);
+	if (sq->qeof && !sq->qeof_done && sq->mem_seq == sq->next_seq &&
+	    sq->slen == 0) {
+		sq->qeof_done = 1;
+		(void)pf_queue_eof(q, now, &n);
+	}
+	c->spill_bytes = sq->disk_stored;
+	if (sq->toolong && sq->slen == 0 && sq->mem_seq == sq->next_seq &&
+	    pf_queue_bytes(q) == 0) {
+		pf_format_size(sz, sizeof(sz), sq->conf.max_record);
+		sq_msg(sq, "record %" PRIu64 ": longer than --max-record (%s)",
+		    sq->toolong, sz);
+		pf_engine_exit(e, 3);
+	}
+	/* Durable: a stop signal persists what is buffered and stops. */
+	if (sq->conf.durable && pf_engine_stopping(e) && !sq->stopped &&
+	    (sq->swhole == 0 || sq->full)) {
+		sq->stopped = 1;
+		if (sq->swhole > 0 && !sq->conf.quiet) {
+			pf_format_size(sz, sizeof(sz), sq->swhole);
+			sq_msg(sq, "%s: no room to keep the last %s received",
+			    pf_spilldir_path(sq->dir), sz);
+		}
+		pf_engine_exit(e, 0);
+	}
+	return (0);
+}
+
+static uint64_t
+sq_held(void *arg, struct pf_engine *e)
+{
+	struct pf_spillq	*sq = arg;
+
+	if (sq->stopped)
+		return (0);
+	if (sq->slen > 0 || sq->mem_seq < sq->next_seq)
+		return (sq->slen + (sq->mem_seq < sq->next_seq ?
+		    (sq->disk_raw > 0 ? sq->disk_raw : 1) : 0));
+	/*
+	 * Durable, at the end: what is written is not delivered until the
+	 * reader has taken it from the pipe.  Wait for that.
+	 */
+	if (sq->conf.durable && sq->eof &&
+	    pf_queue_bytes(pf_engine_queue(e)) == 0)
+		return (pf_engine_out_unread(e));
+	return (0);
+}
+
+static void
+sq_gone(void *arg, struct pf_engine *e)
+{
+	struct pf_spillq	*sq = arg;
+	const struct pf_counters *c = pf_engine_counters(e);
+	char			 sz[16];
+	uint64_t		 n;
+
+	n = c->records_in - c->records_out;
+	if (sq->conf.durable) {
+		/* Keep what came, and what the reader left unread. */
+		(void)sq_flush(sq, e, pf_clock_now(), 1);
+		(void)sq_checkpoint(sq, e, sq->conf.sync != PF_SYNC_NONE);
+		sq->stopped = 1;
+		if (!sq->conf.quiet)
+			sq_msg(sq, "reader went away: %" PRIu64 " %s kept in "
+			    "%s; run spill --durable -d %s again to deliver "
+			    "them", sq->next_seq - sq->ckpt_seq,
+			    sq->conf.framing == PF_FRAME_BYTES ? "bytes" :
+			    "records", pf_spilldir_path(sq->dir),
+			    pf_spilldir_path(sq->dir));
+		return;
+	}
+	if (!sq->conf.quiet) {
+		pf_format_size(sz, sizeof(sz), pf_queue_bytes(
+		    pf_engine_queue(e)) + sq->slen + sq->disk_raw);
+		sq_msg(sq, "reader went away: %" PRIu64 " records (%s) not "
+		    "delivered", n, sz);
+	}
+}
+
+static void
+sq_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
+{
+	struct pf_spillq	*sq = arg;
+	int			 code, keep;
+
+	if (sq->closed)
+		return;
+	if (!last) {
+		if (sq->conf.durable && now >= sq->next_ckpt) {
+			sq->next_ckpt = now + sq->conf.checkpoint;
+			if ((code = sq_checkpoint(sq, e,
+			    sq->conf.sync != PF_SYNC_NONE)) != 0)
+				pf_engine_exit(e, code);
+		}
+		return;
+	}
+	/* The end, whichever way: record, and tidy up. */
+	keep = 0;
+	if (sq->conf.durable) {
+		if (sq_checkpoint(sq, e, sq->conf.sync != PF_SYNC_NONE) != 0)
+			keep = 1;
+		keep |= sq->nsegs > 0 || sq->slen > 0 ||
+		    sq->ckpt_seq != sq->next_seq;
+		if (keep && !sq->conf.quiet && pf_engine_stopping(e) &&
+		    sq->next_seq > sq->ckpt_seq)
+			sq_msg(sq, "%" PRIu64 " %s kept in %s for the next "
+			    "run", sq->next_seq - sq->ckpt_seq,
+			    sq->conf.framing == PF_FRAME_BYTES ? "bytes" :
+			    "records", pf_spilldir_path(sq->dir));
+	}
+	if (sq->w != NULL && sq->conf.durable && sq->dirty &&
+	    sq->conf.sync != PF_SYNC_NONE)
+		(void)pf_seg_sync(sq->w);
+	(void)pf_seg_close(sq->w);
+	sq->w = NULL;
+	pf_seg_close_reader(sq->r);
+	sq->r = NULL;
+	if (sq->conf.verbose) {
+		char	a[16], b[16];
+
+		pf_format_size(a, sizeof(a), sq->written);
+		pf_format_size(b, sizeof(b), sq->written_stored);
+		sq_msg(sq, "disk: %s written (%s stored), %" PRIu64
+		    " segment%s", a, b, sq->next_num,
+		    sq->next_num == 1 ? "" : "s");
+	}
+	if (sq->lost > 0 && !sq->conf.quiet)
+		sq_msg(sq, "%" PRIu64 " %s lost to corrupt spill data",
+		    sq->lost, sq->conf.framing == PF_FRAME_BYTES ? "bytes" :
+		    "records");
+	pf_spilldir_close(sq->dir, !keep);
+	sq->dir = NULL;
+	sq->closed = 1;
+}
+
+/*
+ * Memory fills the first half of the scale; once records go to disk, the
+ * disk's fill against its bound (--max-disk, or the free space above
+ * --min-free) the second.
+ */
+static double
+sq_pressure(void *arg, struct pf_engine *e)
+{
+	struct pf_spillq	*sq = arg;
+	struct statvfs		 sv;
+	double			 mem, disk = 0, cap;
+
+	mem = pf_queue_fill(pf_engine_queue(e));
+	if (mem > 1)
+		mem = 1;
+	if (sq->mem_seq == sq->next_seq && sq->slen < sq->conf.frame_size)
+		return (mem / 2);
+	if (sq->full)
+		return (1);
+	if (sq->conf.max_disk != 0)
+		disk = (double)sq->disk_stored / sq->conf.max_disk;
+	else if (sq->dfd != -1 && fstatvfs(sq->dfd, &sv) == 0) {
+		cap = (double)sv.f_bavail * sv.f_frsize + sq->disk_stored -
+		    sq->conf.min_free;
+		if (cap > 0)
+			disk = sq->disk_stored / cap;
+	}
+	if (disk > 1)
+		disk = 1;
+	return (0.5 + disk / 2);
+}
+
+static void
+sq_metrics(FILE *f, const char *labels, void *arg)
+{
+	struct pf_spillq	*sq = arg;
+
+	fprintf(f, "# HELP pipeflow_spill_staged_bytes Bytes received and "
+	    "not yet in the buffer or on disk.\n"
+	    "# TYPE pipeflow_spill_staged_bytes gauge\n"
+	    "pipeflow_spill_staged_bytes{%s} %zu\n", labels, sq->slen);
+	fprintf(f, "# HELP pipeflow_spill_disk_bytes Bytes in spill "
+	    "segments, raw and as stored.\n"
+	    "# TYPE pipeflow_spill_disk_bytes gauge\n"
+	    "pipeflow_spill_disk_bytes{%s,kind=\"raw\"} %" PRIu64 "\n"
+	    "pipeflow_spill_disk_bytes{%s,kind=\"stored\"} %" PRIu64 "\n",
+	    labels, sq->disk_raw, labels, sq->disk_stored);
+	fprintf(f, "# HELP pipeflow_spill_segments Spill segment files.\n"
+	    "# TYPE pipeflow_spill_segments gauge\n"
+	    "pipeflow_spill_segments{%s} %zu\n", labels, sq->nsegs);
+	fprintf(f, "# HELP pipeflow_spill_disk_records Records (bytes with "
+	    "--bytes) on disk and not in memory.\n"
+	    "# TYPE pipeflow_spill_disk_records gauge\n"
+	    "pipeflow_spill_disk_records{%s} %" PRIu64 "\n", labels,
+	    sq->next_seq - sq->mem_seq);
+	fprintf(f, "# HELP pipeflow_spill_recovered_total Records (bytes "
+	    "with --bytes) found from an earlier run.\n"
+	    "# TYPE pipeflow_spill_recovered_total counter\n"
+	    "pipeflow_spill_recovered_total{%s} %" PRIu64 "\n", labels,
+	    sq->recovered);
+	fprintf(f, "# HELP pipeflow_spill_lost_total Records (bytes with "
+	    "--bytes) skipped with corrupt spill data.\n"
+	    "# TYPE pipeflow_spill_lost_total counter\n"
+	    "pipeflow_spill_lost_total{%s} %" PRIu64 "\n", labels, sq->lost);
+	fprintf(f, "# HELP pipeflow_spill_written_bytes_total Bytes written "
+	    "to disk, raw and as stored.\n"
+	    "# TYPE pipeflow_spill_written_bytes_total counter\n"
+	    "pipeflow_spill_written_bytes_total{%s,kind=\"raw\"} %" PRIu64
+	    "\n"
+	    "pipeflow_spill_written_bytes_total{%s,kind=\"stored\"} %" PRIu64
+	    "\n", labels, sq->written, labels, sq->written_stored);
+	fprintf(f, "# HELP pipeflow_spill_full Whether a disk bound holds "
+	    "input back.\n"
+	    "# TYPE pipeflow_spill_full gauge\n"
+	    "pipeflow_spill_full{%s} %d\n", labels, sq->full);
+}
+
+/* "PFCKPT1 <seq> <xxh3 hex>\n": 0 and the number, or -1. */
+static int
+sq_ckpt_parse(const char *buf, size_t len, uint64_t *seq)
+{
+	char		 tmp[SQ_CKPT_MAX], *sp, *ep;
+	uint64_t	 v, h;
+
+	if (len == 0 || len >= sizeof(tmp) || buf[len - 1] != '\n')
+		return (-1);
+	memcpy(tmp, buf, len);
+	tmp[len - 1] = '\0';
+	if ((sp = strrchr(tmp, ' ')) == NULL)
+		return (-1);
+	if (strncmp(tmp, SQ_CKPT_MAGIC " ", sizeof(SQ_CKPT_MAGIC)) != 0)
+		return (-1);
+	errno = 0;
+	h = strtoull(sp + 1, &ep, 16);
+	if (errno != 0 || *ep != '\0' || ep - (sp + 1) != 16)
+		return (-1);
+	if (h != (uint64_t)XXH3_64bits(tmp, sp - tmp))
+		return (-1);
+	*sp = '\0';
+	if (!(tmp[sizeof(SQ_CKPT_MAGIC)] >= '0' &&
+	    tmp[sizeof(SQ_CKPT_MAGIC)] <= '9'))
+		return (-1);
+	errno = 0;
+	v = strtoull(tmp + sizeof(SQ_CKPT_MAGIC), &ep, 10);
+	if (errno != 0 || *ep != '\0')
+		return (-1);
+	*seq = v;
+	return (0);
+}
+
+/*
+ * Read segment num's frame headers: its first and end record numbers,
+ * raw and stored bytes of the frames that end after from, and the time
+ * of the first of those.  Returns 0 for a clean file, 1 when it ends
+ * torn (*tornoff: where its last whole frame ends), 2 when a fault stops
+ * the scan (*tornoff: its offset; msg says what), -1 when it cannot be
+ * read (msg).  *badhdr is set when not even the file header is good.
+ */
+static int
+sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
+    off_t *tornoff, char *msg, size_t msglen, int *badhdr)
+{
+	struct pf_seg_reader	*r;
+	struct stat		 st;
+	const char		*errstr;
+	char			 name[PF_SPILLDIR_SEGNAME_MAX];
+	uint64_t		 fs;
+	uint32_t		 nrec, raw, stored;
+	int			 ret;
+
+	memset(s, 0, sizeof(*s));
+	s->num = num;
+	*badhdr = 0;
+	sq_segname(name, num);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		s->stored = st.st_size;
+	if ((r = pf_seg_open(dfd, name, &errstr)) == NULL) {
+		snprintf(msg, msglen, "%s: offset 0: %s", name, errstr);
+		if (errno == EBADMSG) {
+			*badhdr = 1;
+			*tornoff = 0;
+			return (strcmp(errstr, "short header") == 0 ? 1 : 2);
+		}
+		return (-1);
+	}
+	s->first = s->end = pf_seg_first_seq(r);
+	while ((ret = pf_seg_skim(r, &fs, &nrec, &raw, &stored,
+	    &errstr)) == 1) {
+		s->end = fs + nrec;
+		if (s->end > from) {
+			if (s->time == 0)
+				s->time = pf_seg_time(r);
+			s->raw += raw;
+		}
+	}
+	*tornoff = pf_seg_offset(r);
+	if (ret != 0)
+		snprintf(msg, msglen, "%s: offset %lld: %s", name,
+		    (long long)*tornoff, errstr);
+	pf_seg_close_reader(r);
+	if (ret == 0)
+		return (0);
+	if (ret == PF_SEG_TORN)
+		return (1);
+	return (ret == -1 && errno != EBADMSG ? -1 : 2);
+}
+
+struct pf_spillq *
+pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
+{
+	struct pf_spillq	*sq;
+	struct sq_seg		*s;
+	const char		*errstr;
+	char			 buf[SQ_CKPT_MAX], msg[512], sz[16];
+	char			 name[PF_SPILLDIR_SEGNAME_MAX];
+	uint64_t		*nums = NULL, d = 0;
+	size_t			 nnums = 0, others = 0, i;
+	ssize_t			 n;
+	off_t			 off;
+	int			 haveckpt = 0, ret, bad;
+
+	*code = 1;
+	if ((sq = calloc(1, sizeof(*sq))) == NULL) {
+		fprintf(stderr, "%s: %s\n", conf->tool, strerror(errno));
+		return (NULL);
+	}
+	sq->conf = *conf;
+	sq->dfd = -1;
+	sq->term = conf->framing == PF_FRAME_NUL ? '\0' : '\n';
+	sq->scap = conf->frame_size * 2 + conf->max_record + 1;
+	if ((sq->sbuf = malloc(sq->scap)) == NULL) {
+		sq_msg(sq, "staging buffer: %s", strerror(errno));
+		goto fail;
+	}
+	if ((sq->dir = pf_spilldir_open(conf->dir, &errstr)) == NULL) {
+		sq_msg(sq, "%s: %s: %s", conf->dir ? conf->dir :
+		    "temporary spill directory", errstr, strerror(errno));
+		goto fail;
+	}
+	sq->dfd = pf_spilldir_fd(sq->dir);
+	if (pf_spilldir_list(sq->dir, &nums, &nnums, &others,
+	    &errstr) == -1) {
+		sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir), errstr,
+		    strerror(errno));
+		goto fail;
+	}
+	if (others > 0 && !conf->quiet)
+		sq_msg(sq, "%s: %zu file%s that %s not spill data, left "
+		    "alone", pf_spilldir_path(sq->dir), others,
+		    others == 1 ? "" : "s", others == 1 ? "is" : "are");
+	if ((n = pf_spilldir_checkpoint_read(sq->dir, buf, sizeof(buf),
+	    &errstr)) == -1) {
+		sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir), errstr,
+		    strerror(errno));
+		*code = errno == EFBIG ? 3 : 1;
+		goto fail;
+	}
+	if (n > 0) {
+		if (sq_ckpt_parse(buf, n, &d) == -1) {
+			if (!conf->skip_corrupt) {
+				sq_msg(sq, "%s/checkpoint: corrupt (--skip-"
+				    "corrupt delivers everything on disk "
+				    "instead)", pf_spilldir_path(sq->dir));
+				*code = 3;
+				goto fail;
+			}
+			if (!conf->quiet)
+				sq_msg(sq, "%s/checkpoint: corrupt: "
+				    "delivering everything on disk",
+				    pf_spilldir_path(sq->dir));
+		} else
+			haveckpt = 1;
+	}
+	if (!conf->durable && (nnums > 0 || n > 0)) {
+		sq_msg(sq, "%s holds spill data from an earlier run: resume "
+		    "with --durable, or empty it with spill --drain",
+		    pf_spilldir_path(sq->dir));
+		goto fail;
+	}
+
+	/* Read every frame header: where each segment ends, torn tails. */
+	for (i = 0; i < nnums; i++) {
+		if ((s = sq_push(sq)) == NULL) {
+			sq_msg(sq, "%s", strerror(errno));
+			goto fail;
+		}
+		ret = sq_scan(sq->dfd, nums[i], d, s, &off, msg, sizeof(msg),
+		    &bad);
+		sq_segname(name, nums[i]);
+		if (ret == -1) {
+			sq_msg(sq, "%s/%s: %s", pf_spilldir_path(sq->dir), msg,
+			    strerror(errno));
+			goto fail;
+		}
+		if (ret == 1 && i == nnums - 1) {
+			/* The crash of the last run: cut it back, count. */
+			if (bad) {
+				(void)unlinkat(sq->dfd, name, 0);
+				sq->nsegs--;
+				sq->torn++;
+				if (!conf->quiet)
+					sq_msg(sq, "%s/%s: created but never "
+					    "written: removed",
+					    pf_spilldir_path(sq->dir), name);
+				continue;
+			}
+			if (pf_seg_truncate_torn(sq->dfd, name, off) == -1) {
+				sq_msg(sq, "%s/%s: cutting a torn tail: %s",
+				    pf_spilldir_path(sq->dir), name,
+				    strerror(errno));
+				goto fail;
+			}
+			pf_format_size(sz, sizeof(sz), s->stored - off);
+			if (!conf->quiet)
+				sq_msg(sq, "%s/%s: torn tail of %s cut back "
+				    "at offset %lld", pf_spilldir_path(sq->dir),
+				    name, sz, (long long)off);
+			s->stored = off;
+			sq->torn++;
+		}
+		s->badhdr = bad;
+		sq->disk_raw += s->raw;
+		sq->disk_stored += s->stored;
+	}
+	/* An unreadable header: its records end where the next begins. */
+	for (i = 0; i < sq->nsegs; i++)
+		if (sq->segs[i].badhdr) {
+			sq->segs[i].first = i > 0 ? sq->segs[i - 1].end : d;
+			sq->segs[i].end = i + 1 < sq->nsegs ?
+			    sq->segs[i + 1].first : sq->segs[i].first;
+		}
+	if (!haveckpt)
+		d = sq->nsegs > 0 ? sq->segs[0].first : 0;
+	/* Delivered before the last run stopped: gone now. */
+	while (sq->nsegs > 0 && sq->segs[0].end <= d &&
+	    !sq->segs[0].badhdr) {
+		(void)pf_spilldir_remove_seg(sq->dir, sq->segs[0].num);
+		sq_pop(sq, 0);
+	}
+	sq->next_seq = d;
+	if (sq->nsegs > 0 && sq->segs[sq->nsegs - 1].end > d)
+		sq->next_seq = sq->segs[sq->nsegs - 1].end;
+	sq->mem_seq = sq->base_seq = sq->ckpt_seq = d;
+	sq->next_num = nnums > 0 ? nums[nnums - 1] + 1 : 0;
+	sq->recovered = sq->next_seq - d;
+	sq->recovered_bytes = sq->disk_raw;
+	if (sq->recovered > 0 && !conf->quiet) {
+		pf_format_size(sz, sizeof(sz), sq->disk_raw);
+		sq_msg(sq, "%s: resuming: %" PRIu64 " %s (%s) from an earlier "
+		    "run, from number %" PRIu64 "%s",
+		    pf_spilldir_path(sq->dir), sq->recovered,
+		    conf->framing == PF_FRAME_BYTES ? "bytes" : "records", sz,
+		    d, haveckpt ? "; any delivered after its last checkpoint "
+		    "come again" : "");
+	}
+	free(nums);
+	return (sq);
+
+fail:
+	free(nums);
+	pf_spilldir_close(sq->dir, 0);
+	free(sq->segs);
+	free(sq->sbuf);
+	free(sq);
+	return (NULL);
+}
+
+void
+pf_spillq_policy(struct pf_spillq *sq, struct pf_policy *p)
+{
+	p->in_space = sq_in_space;
+	p->in_data = sq_in_data;
+	p->in_end = sq_in_end;
+	p->pump = sq_pump;
+	p->held = sq_held;
+	p->gone = sq_gone;
+	p->tick = sq_tick;
+	p->tick_interval = SQ_TICK;
+	p->pressure = sq_pressure;
+	p->metrics = sq_metrics;
+	p->arg = sq;
+}
+
+void
+pf_spillq_free(struct pf_spillq *sq)
+{
+	if (sq == NULL)
+		return;
+	(void)pf_seg_close(sq->w);
+	pf_seg_close_reader(sq->r);
+	pf_spilldir_close(sq->dir, 0);
+	free(sq->segs);
+	free(sq->sbuf);
+	free(sq);
+}
+
+int
+pf_spill_info(const char *path, enum pf_framing framing,
+    struct pf_spill_info *info, const char **errstr)
+{
+	struct pf_spilldir	*dir;
+	struct sq_seg		 s;
+	char			 buf[SQ_CKPT_MAX], msg[512];
+	uint64_t		*nums = NULL, d = 0;
+	size_t			 nnums = 0, others = 0, i;
+	ssize_t			 n;
+	off_t			 off;
+	int			 ret, bad, saved;
+
+	(void)framing;
+	memset(info, 0, sizeof(*info));
+	if ((dir = pf_spilldir_inspect(path, errstr)) == NULL)
+		return (-1);
+	if (pf_spilldir_list(dir, &nums, &nnums, &others, errstr) == -1)
+		goto fail;
+	info->others = others;
+	n = pf_spilldir_checkpoint_read(dir, buf, sizeof(buf), errstr);
+	if (n > 0 && sq_ckpt_parse(buf, n, &d) == 0)
+		info->checkpoint = 1;
+	else if (n != 0) {
+		info->corrupt = 1;
+		snprintf(info->fault, sizeof(info->fault), "checkpoint: %s",
+		    n == -1 ? *errstr : "corrupt");
+	}
+	for (i = 0; i < nnums; i++) {
+		ret = sq_scan(pf_spilldir_fd(dir), nums[i], d, &s, &off, msg,
+		    sizeof(msg), &bad);
+		if (!info->checkpoint && i == 0)
+			d = s.first;
+		info->segments++;
+		info->stored_bytes += s.stored;
+		info->raw_bytes += s.raw;
+		if (s.end > d)
+			info->records += s.end - (s.first > d ? s.first : d);
+		if (info->oldest_ns == 0)
+			info->oldest_ns = s.time;
+		if (ret == 1 && i == nnums - 1)
+			info->torn++;
+		else if (ret != 0 && !info->corrupt) {
+			info->corrupt = 1;
+			snprintf(info->fault, sizeof(info->fault), "%s", msg);
+		}
+	}
+	info->delivered = d;
+	free(nums);
+	pf_spilldir_close(dir, 0);
+	return (0);
+
+fail:
+	saved = errno;
+	free(nums);
+	pf_spilldir_close(dir, 0);
+	errno = saved;
+	return (-1);
+}

@@ -1,0 +1,80 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# kill -9 loops on spill --durable.  Run k feeds its own numbers
+# (k*100000+1 ...) through spill into a bursty consumer and is killed at
+# a random moment; run k+1 on the same directory first delivers what was
+# not delivered, then its own numbers.  The last run is left to finish.
+# Then: within each run's output every source's numbers rise (duplicates
+# only across runs, after a resume); over all outputs each run's numbers
+# form an unbroken prefix (nothing made durable was lost: a lost record
+# would leave a hole); the last run delivered all of its own, and the
+# directory is left empty.
+. "$top_srcdir/tests/lib/tap.sh"
+
+RUNS=24
+D="$T/spool"
+awk 'BEGIN { srand(11); for (i = 0; i < 100; i++)
+	printf "%d\n", 30 + int(rand() * 400) }' > "$T/delays"
+
+k=0
+while [ $k -le $RUNS ]; do
+	seq $((k * 100000 + 1)) $((k * 100000 + 100000)) > "$T/in"
+	rm -f "$T/p"
+	mkfifo "$T/p"
+	stallpipe $((k + 1)) 4096 5000 < "$T/p" > "$T/out.$k" &
+	c=$!
+	spill --durable -d "$D" -m 64K --segment-size 64K \
+	    --checkpoint 50ms < "$T/in" > "$T/p" 2> "$T/err.$k" &
+	s=$!
+	if [ $k -lt $RUNS ]; then
+		ms=$(sed -n "$((k + 1))p" "$T/delays")
+		sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+		kill -9 $s 2>/dev/null
+		{ wait $s; } 2>/dev/null
+		wait $c
+	else
+		{ wait $s; } 2>/dev/null
+		rc=$?
+		wait $c
+		is "$rc" 0 "the last run exits 0"
+	fi
+	k=$((k + 1))
+done
+
+# Numbers rise per source within each run.
+bad=0
+k=0
+while [ $k -le $RUNS ]; do
+	awk '{ s = int(($1 - 1) / 100000)
+		if ($1 <= last[s]) { bad++; exit }
+		last[s] = $1 } END { exit bad > 0 }' "$T/out.$k" ||
+	    { bad=$((bad + 1)); diag "run $k: order broken"; }
+	k=$((k + 1))
+done
+is "$bad" 0 "every run delivers each source's numbers in order"
+
+# Over all runs, each source's numbers delivered are 1..x with no hole.
+cat "$T"/out.* | sort -n -u | awk '
+	{ s = int(($1 - 1) / 100000); i = $1 - s * 100000
+	  if (i != n[s] + 1) { holes++; printf "# hole in run %d at %d\n", \
+	      s, i }
+	  n[s] = i }
+	END { print holes + 0 }' > "$T/holes"
+is "$(tail -n 1 "$T/holes")" 0 "no record lost: no hole in any run's numbers"
+grep '^#' "$T/holes" | head -5
+
+got=$(cat "$T"/out.* | awk -v k=$RUNS '$1 > k * 100000' | sort -n -u | wc -l)
+is "$got" 100000 "the last run delivered all of its own records"
+
+# Earlier runs got further than nothing, and resumes were announced.
+resumed=$(cat "$T"/err.* | grep -c 'resuming:')
+[ "$resumed" -ge $((RUNS / 2)) ]; ok $? "reruns resumed ($resumed times)"
+dups=$(cat "$T"/out.* | wc -l)
+uniq=$(cat "$T"/out.* | sort -u | wc -l)
+diag "$dups records delivered, $uniq distinct, $(cat "$T"/out.[0-9]* |
+    awk '$1 <= 100000' | sort -u | wc -l) of run 0"
+
+left=$(ls "$D" | grep -c 'seg-' || true)
+is "$left" 0 "no segment left after the last run"
+
+done_testing

@@ -47,7 +47,7 @@ enum {
 
 static void	 usage(void) __attribute__((noreturn));
 static int	 drain_file(const char *, const char *, int);
-static int	 info(const char *, enum pf_framing, int);
+static int	 info(const char *, int);
 
 static const struct option longopts[] = {
 	{ "checkpoint",		required_argument, NULL, OPT_CHECKPOINT },
@@ -217,7 +217,7 @@ done:
 }
 
 static int
-info(const char *dir, enum pf_framing framing, int json)
+info(const char *dir, int json)
 {
 	struct pf_spill_info	 in;
 	const char		*errstr, *unit;
@@ -227,11 +227,11 @@ info(const char *dir, enum pf_framing framing, int json)
 	time_t			 t;
 	double			 agesec = 0;
 
-	if (pf_spill_info(dir, framing, &in, &errstr) == -1) {
+	if (pf_spill_info(dir, &in, &errstr) == -1) {
 		warnx("--info: %s: %s: %s", dir, errstr, strerror(errno));
 		return (1);
 	}
-	unit = framing == PF_FRAME_BYTES ? "bytes" : "records";
+	unit = in.framing == PF_FRAME_BYTES ? "bytes" : "records";
 	when[0] = '\0';
 	if (in.oldest_ns != 0) {
 		struct timespec ts;
@@ -459,7 +459,7 @@ main(int argc, char *argv[])
 	    sc.max_disk < 2 * FRAME_DEFAULT)
 		tool_badusage("--max-disk: smaller than --segment-size");
 	if (infodir != NULL)
-		return (info(infodir, conf.opts.framing, json));
+		return (info(infodir, json));
 
 	if (drain != NULL) {
 		struct stat st;
@@ -491,6 +491,8 @@ main(int argc, char *argv[])
 
 	if ((sq = pf_spillq_open(&sc, &code)) == NULL)
 		return (code);
+	/* --drain takes the records as they were written. */
+	conf.opts.framing = conf.queue.framing = pf_spillq_framing(sq);
 	pf_spillq_policy(sq, &conf.policy);
 	code = pf_engine_run(&conf);
 	pf_spillq_free(sq);

@@ -527,6 +527,8 @@ void		 pf_spilldir_close(struct pf_spilldir *, int);
 #define PF_SEG_FRAME_MAX	(65U * 1024 * 1024)
 /* pf_seg_next(): the file ends inside a frame. */
 #define PF_SEG_TORN		2
+/* The largest kind of records a segment may be marked with. */
+#define PF_SEG_KIND_MAX		255
 
 struct pf_seg_writer;
 struct pf_seg_reader;
@@ -534,13 +536,15 @@ struct pf_seg_reader;
 /*
  * Create the segment name under dirfd (O_EXCL, O_NOFOLLOW, mode 0600) and
  * write its header; its first record will be number first_seq.  level 0
- * stores frames raw, 1..19 compresses them with zstd at that level.
- * Returns the writer, or NULL with errno and *errstr set (EEXIST when the
- * name exists, ELOOP for a symbolic link, EINVAL for a bad level); a file
+ * stores frames raw, 1..19 compresses them with zstd at that level.  kind
+ * (0..PF_SEG_KIND_MAX) says what the records are, for readers; spill
+ * stores its framing there.  Returns the writer, or NULL with errno and
+ * *errstr set (EEXIST when the name exists, ELOOP for a symbolic link,
+ * EINVAL for a bad level or kind); a file
  * created but not fully written is removed.
  */
 struct pf_seg_writer *pf_seg_create(int, const char *, uint64_t, int,
-		     const char **);
+		     unsigned int, const char **);
 /*
  * Append len bytes holding nrec whole records as one frame; the records
  * get the numbers pf_seg_next_seq() onwards.  time_ns is stored in the
@@ -627,6 +631,8 @@ off_t		 pf_seg_offset(const struct pf_seg_reader *);
 uint64_t	 pf_seg_time(const struct pf_seg_reader *);
 /* The first sequence number, from the file header. */
 uint64_t	 pf_seg_first_seq(const struct pf_seg_reader *);
+/* The kind given to pf_seg_create(), from the file header. */
+unsigned int	 pf_seg_kind(const struct pf_seg_reader *);
 /*
  * The sequence number the next frame must start with: after a failure,
  * the first record the bad frame should have held.

@@ -13,7 +13,7 @@
  *   file header, 32 bytes:
  *	0  magic "PFSPILL1"			8 bytes
  *	8  version = 1				u32
- *	12 flags = 0				u32
+ *	12 kind (what the records are; 0..255, the caller's)	u32
  *	16 first_seq (of the first record)	u64
  *	24 XXH3-64 of bytes 0..23		u64
  *
@@ -96,6 +96,7 @@ struct frame {
 
 struct pf_seg_reader {
 	int		 fd;
+	unsigned int	 kind;
 	uint64_t	 first_seq;
 	uint64_t	 next_seq;
 	off_t		 off;		/* the frame returned or being read */
@@ -216,12 +217,17 @@ grow(char **buf, size_t *sz, size_t want)
 
 struct pf_seg_writer *
 pf_seg_create(int dirfd, const char *name, uint64_t first_seq, int level,
-    const char **errstr)
+    unsigned int kind, const char **errstr)
 {
 	struct pf_seg_writer	*w;
 	unsigned char		 hdr[SEG_HDR];
 	int			 saved;
 
+	if (kind > PF_SEG_KIND_MAX) {
+		*errstr = "bad kind";
+		errno = EINVAL;
+		return (NULL);
+	}
 	if (level < 0 || level > 19) {
 		*errstr = "bad compression level";
 		errno = EINVAL;
@@ -251,7 +257,7 @@ pf_seg_create(int dirfd, const char *name, uint64_t first_seq, int level,
 	}
 	memcpy(hdr, SEG_MAGIC, 8);
 	put32(hdr + 8, SEG_VERSION);
-	put32(hdr + 12, 0);
+	put32(hdr + 12, kind);
 	put64(hdr + 16, first_seq);
 	put64(hdr + 24, XXH3_64bits(hdr, 24));
 	if (pwrite_all(w->fd, hdr, sizeof(hdr), 0) == -1) {
@@ -442,12 +448,14 @@ pf_seg_open(int dirfd, const char *name, const char **errstr)
 		goto fail;
 	}
 	if (memcmp(hdr, SEG_MAGIC, 8) != 0 || get32(hdr + 8) != SEG_VERSION ||
-	    get32(hdr + 12) != 0 || get64(hdr + 24) != XXH3_64bits(hdr, 24)) {
+	    get32(hdr + 12) > PF_SEG_KIND_MAX ||
+	    get64(hdr + 24) != XXH3_64bits(hdr, 24)) {
 		*errstr = "bad header";
 		errno = EBADMSG;
 		goto fail;
 	}
 	r->first_seq = r->next_seq = get64(hdr + 16);
+	r->kind = get32(hdr + 12);
 	r->off = r->next = SEG_HDR;
 	return (r);
 fail:
@@ -628,6 +636,12 @@ uint64_t
 pf_seg_time(const struct pf_seg_reader *r)
 {
 	return (r->time_ns);
+}
+
+unsigned int
+pf_seg_kind(const struct pf_seg_reader *r)
+{
+	return (r->kind);
 }
 
 uint64_t

@@ -65,6 +65,7 @@ struct sq_seg {
 	uint64_t	 stored;	/* size of the file */
 	uint64_t	 time;		/* time of the first frame, 0 */
 	int		 badhdr;	/* unreadable header */
+	unsigned int	 kind;		/* the framing it was written in */
 };
 
 struct pf_spillq {
@@ -138,6 +139,7 @@ struct pf_spillq {
 	size_t			 mcount;
 };
 
+static const char *sq_framing(unsigned int);
 static uint64_t	 sq_epoch(void);
 static void	 sq_msg(struct pf_spillq *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
@@ -176,6 +178,20 @@ static void	 sq_gone(void *, struct pf_engine *);
 static void	 sq_tick(void *, struct pf_engine *, uint64_t, int);
 static double	 sq_pressure(void *, struct pf_engine *);
 static void	 sq_metrics(FILE *, const char *, void *);
+
+static const char *
+sq_framing(unsigned int kind)
+{
+	switch (kind) {
+	case PF_FRAME_LINE:
+		return ("in lines");
+	case PF_FRAME_NUL:
+		return ("in NUL-terminated records (-z)");
+	case PF_FRAME_BYTES:
+		return ("as bytes (--bytes)");
+	}
+	return ("in an unknown framing");
+}
 
 static uint64_t
 sq_epoch(void)
@@ -484,7 +500,7 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	if (sq->w == NULL) {
 		sq_segname(name, sq->next_num);
 		sq->w = pf_seg_create(sq->dfd, name, sq->next_seq,
-		    sq->conf.level, &errstr);
+		    sq->conf.level, sq->conf.framing, &errstr);
 		if (sq->w == NULL)
 			goto fail;
 		if ((s = sq_push(sq)) == NULL) {
@@ -1320,6 +1336,7 @@ sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
 		return (-1);
 	}
 	s->first = s->end = pf_seg_first_seq(r);
+	s->kind = pf_seg_kind(r);
 	while ((ret = pf_seg_skim(r, &fs, &nrec, &raw, &stored,
 	    &errstr)) == 1) {
 		s->end = fs + nrec;
@@ -1458,6 +1475,25 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		sq->disk_raw += s->raw;
 		sq->disk_stored += s->stored;
 	}
+	/* The records must be framed as they were written. */
+	for (i = 0; i < sq->nsegs; i++) {
+		if (sq->segs[i].badhdr)
+			continue;
+		if (conf->drain && i == 0 &&
+		    sq->segs[i].kind <= PF_FRAME_BYTES) {
+			sq->conf.framing = sq->segs[i].kind;
+			sq->term = sq->conf.framing == PF_FRAME_NUL ? '\0' :
+			    '\n';
+		}
+		if (sq->segs[i].kind != (unsigned int)sq->conf.framing) {
+			sq_segname(name, sq->segs[i].num);
+			sq_msg(sq, "%s/%s: written %s, not %s: run with the "
+			    "same framing", pf_spilldir_path(sq->dir), name,
+			    sq_framing(sq->segs[i].kind),
+			    sq_framing(sq->conf.framing));
+			goto fail;
+		}
+	}
 	/* An unreadable header: its records end where the next begins. */
 	for (i = 0; i < sq->nsegs; i++)
 		if (sq->segs[i].badhdr) {
@@ -1485,7 +1521,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		sq_msg(sq, "%s: resuming: %" PRIu64 " %s (%s) from an earlier "
 		    "run, from number %" PRIu64 "%s",
 		    pf_spilldir_path(sq->dir), sq->recovered,
-		    conf->framing == PF_FRAME_BYTES ? "bytes" : "records", sz,
+		    sq->conf.framing == PF_FRAME_BYTES ? "bytes" : "records", sz,
 		    d, haveckpt ? "; any delivered after its last checkpoint "
 		    "come again" : "");
 	}
@@ -1499,6 +1535,12 @@ fail:
 	free(sq->sbuf);
 	free(sq);
 	return (NULL);
+}
+
+enum pf_framing
+pf_spillq_framing(const struct pf_spillq *sq)
+{
+	return (sq->conf.framing);
 }
 
 void
@@ -1531,8 +1573,8 @@ pf_spillq_free(struct pf_spillq *sq)
 }
 
 int
-pf_spill_info(const char *path, enum pf_framing framing,
-    struct pf_spill_info *info, const char **errstr)
+pf_spill_info(const char *path, struct pf_spill_info *info,
+    const char **errstr)
 {
 	struct pf_spilldir	*dir;
 	struct sq_seg		 s;
@@ -1543,8 +1585,8 @@ pf_spill_info(const char *path, enum pf_framing framing,
 	off_t			 off;
 	int			 ret, bad, saved;
 
-	(void)framing;
 	memset(info, 0, sizeof(*info));
+	info->framing = -1;
 	if ((dir = pf_spilldir_inspect(path, errstr)) == NULL)
 		return (-1);
 	if (pf_spilldir_list(dir, &nums, &nnums, &others, errstr) == -1)
@@ -1563,6 +1605,8 @@ pf_spill_info(const char *path, enum pf_framing framing,
 		    sizeof(msg), &bad);
 		if (!info->checkpoint && i == 0)
 			d = s.first;
+		if (info->framing < 0 && !bad)
+			info->framing = s.kind;
 		info->segments++;
 		info->stored_bytes += s.stored;
 		info->raw_bytes += s.raw;

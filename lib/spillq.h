@@ -51,6 +51,11 @@ struct pf_spillq;
  * with *code set to the exit status (1, or 3 for corrupt data).
  */
 struct pf_spillq *pf_spillq_open(const struct pf_spillq_conf *, int *);
+/*
+ * The framing of the records: as configured, or with drain set that of
+ * the data found.
+ */
+enum pf_framing	 pf_spillq_framing(const struct pf_spillq *);
 /* The engine hooks; arg is the handle. */
 void		 pf_spillq_policy(struct pf_spillq *, struct pf_policy *);
 /* Free after the run (the directory was closed by the last tick). */
@@ -66,6 +71,7 @@ struct pf_spill_info {
 	uint64_t	 delivered;	/* the checkpoint, first record */
 	uint64_t	 torn;		/* frames of a torn tail */
 	uint64_t	 others;	/* files that are not ours */
+	int		 framing;	/* of the first segment, -1 */
 	int		 checkpoint;	/* a checkpoint was found */
 	int		 corrupt;	/* a fault found */
 	char		 fault[512];	/* the first fault, for messages */
@@ -76,7 +82,7 @@ struct pf_spill_info {
  * every frame header (payloads are not read).  Returns 0, or -1 with
  * *errstr set when the directory cannot be read at all.
  */
-int		 pf_spill_info(const char *, enum pf_framing,
-		     struct pf_spill_info *, const char **);
+int		 pf_spill_info(const char *, struct pf_spill_info *,
+		     const char **);
 
 #endif /* PF_SPILLQ_H */

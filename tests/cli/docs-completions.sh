@@ -29,6 +29,12 @@ probe() {
 		prefix="--dead --dead-letter"
 		none=-m
 		;;
+	spill)
+		values="--sync always --format json"
+		exact='^none interval always$'
+		prefix="--skip --skip-corrupt"
+		none=-m
+		;;
 	lagwatch)
 		values="--format json --time-format rfc3339"
 		exact='^text json prom$'

@@ -286,7 +286,7 @@ mkseg(const char *name, int level, int kind, char **want, size_t *wantlen,
 	const char		*errstr;
 	int			 i;
 
-	if ((w = pf_seg_create(dfd, name, 1000, level, &errstr)) == NULL)
+	if ((w = pf_seg_create(dfd, name, 1000, level, 0, &errstr)) == NULL)
 		abort();
 	for (i = 0; i < NFRAMES; i++) {
 		wantlen[i] = framelen(i);
@@ -399,7 +399,7 @@ test_roundtrip(int level)
 		abort();
 	fill(big, 1 << 20, 0);
 	big[(1 << 20) - 1] = '\n';
-	w = pf_seg_create(dfd, name, 7, level, &errstr);
+	w = pf_seg_create(dfd, name, 7, level, 0, &errstr);
 	ok(w != NULL && pf_seg_append(w, big, 1 << 20, 1, T0) == 0 &&
 	    pf_seg_append(w, "x\n", 2, 1, 0) == 0 && pf_seg_next_seq(w) == 9 &&
 	    pf_seg_sync(w) == 0 && pf_seg_close(w) == 0,
@@ -425,7 +425,7 @@ test_refused(void)
 	const char		*errstr;
 	static char		 one[1];
 
-	w = pf_seg_create(dfd, "refused", 0, 0, &errstr);
+	w = pf_seg_create(dfd, "refused", 0, 0, 0, &errstr);
 	errno = 0;
 	ok(pf_seg_append(w, "", 0, 1, T0) == -1 && errno == EINVAL,
 	    "an empty append is refused (EINVAL)");
@@ -438,7 +438,7 @@ test_refused(void)
 	is_int(pf_seg_bytes(w), 32, "refused appends wrote nothing");
 	pf_seg_close(w);
 	errno = 0;
-	ok(pf_seg_create(dfd, "badlevel", 0, 20, &errstr) == NULL &&
+	ok(pf_seg_create(dfd, "badlevel", 0, 20, 0, &errstr) == NULL &&
 	    errno == EINVAL, "level 20 refused");
 }
 
@@ -456,7 +456,7 @@ test_time(void)
 	uint32_t		 nrec, raw, stored;
 	int			 i, good = 0;
 
-	if ((w = pf_seg_create(dfd, "time", 0, 0, &errstr)) == NULL)
+	if ((w = pf_seg_create(dfd, "time", 0, 0, 0, &errstr)) == NULL)
 		abort();
 	for (i = 0; i < 5; i++) {
 		rec[0] = 'a' + i;
@@ -693,11 +693,11 @@ test_gap(void)
 	char			*a, *b, *c;
 	size_t			 alen, blen;
 
-	w = pf_seg_create(dfd, "gap-a", 0, 0, &errstr);
+	w = pf_seg_create(dfd, "gap-a", 0, 0, 0, &errstr);
 	pf_seg_append(w, "a\n", 2, 1, T0);
 	pf_seg_append(w, "b\nc\n", 4, 2, T0);
 	pf_seg_close(w);
-	w = pf_seg_create(dfd, "gap-b", 5, 0, &errstr);
+	w = pf_seg_create(dfd, "gap-b", 5, 0, 0, &errstr);
 	pf_seg_append(w, "f\n", 2, 1, T0);
 	pf_seg_close(w);
 	a = load("gap-a", &alen);
@@ -736,7 +736,7 @@ test_lies(void)
 	size_t			 hlen, z, n;
 	uint32_t		 huge = 1U << 31;
 
-	w = pf_seg_create(dfd, "lie", 0, 0, &errstr);
+	w = pf_seg_create(dfd, "lie", 0, 0, 0, &errstr);
 	pf_seg_close(w);
 	hdr = load("lie", &hlen);
 	if ((buf = malloc(1 << 20)) == NULL ||
@@ -869,11 +869,11 @@ test_names(void)
 	const char		*errstr;
 	struct stat		 st;
 
-	w = pf_seg_create(dfd, "excl", 0, 0, &errstr);
+	w = pf_seg_create(dfd, "excl", 0, 0, 0, &errstr);
 	pf_seg_append(w, "a\n", 2, 1, T0);
 	pf_seg_close(w);
 	errno = 0;
-	ok(pf_seg_create(dfd, "excl", 0, 0, &errstr) == NULL &&
+	ok(pf_seg_create(dfd, "excl", 0, 0, 0, &errstr) == NULL &&
 	    errno == EEXIST, "create over an existing file: EEXIST");
 	ok(fstatat(dfd, "excl", &st, 0) == 0 && st.st_size == 82,
 	    "the existing file is untouched");
@@ -881,7 +881,7 @@ test_names(void)
 	if (symlinkat("target", dfd, "link") == -1)
 		abort();
 	errno = 0;
-	ok(pf_seg_create(dfd, "link", 0, 0, &errstr) == NULL &&
+	ok(pf_seg_create(dfd, "link", 0, 0, 0, &errstr) == NULL &&
 	    (errno == EEXIST || errno == ELOOP) &&
 	    fstatat(dfd, "target", &st, AT_SYMLINK_NOFOLLOW) == -1,
 	    "create through a symlink refused, nothing created");
@@ -920,7 +920,7 @@ test_efbig(void)
 	signal(SIGXFSZ, SIG_IGN);
 	if (getrlimit(RLIMIT_FSIZE, &old) == -1)
 		abort();
-	w = pf_seg_create(dfd, "efbig", 0, 0, &errstr);
+	w = pf_seg_create(dfd, "efbig", 0, 0, 0, &errstr);
 	fill(rec, sizeof(rec), 1);
 	lim = old;
 	lim.rlim_cur = 20000;
@@ -974,7 +974,7 @@ test_enospc(void)
 	    (sfd = openat(mfd, "filler", O_WRONLY | O_CREAT, 0600)) == -1 ||
 	    write(sfd, filler, 64 << 10) != 64 << 10 || close(sfd) == -1)
 		abort();
-	w = pf_seg_create(mfd, "seg", 0, 0, &errstr);
+	w = pf_seg_create(mfd, "seg", 0, 0, 0, &errstr);
 	ok(w != NULL, "a segment on the small tmpfs");
 	fill(rec, sizeof(rec), 1);
 	for (i = 0; i < 100; i++) {

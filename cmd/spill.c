@@ -464,7 +464,15 @@ main(int argc, char *argv[])
 	if (drain != NULL) {
 		struct stat st;
 
-		if (lstat(drain, &st) == 0 && !S_ISDIR(st.st_mode))
+		if (lstat(drain, &st) == -1) {
+			warn("--drain: %s", drain);
+			return (1);
+		}
+		if (S_ISLNK(st.st_mode)) {
+			warnx("--drain: %s: is a symbolic link", drain);
+			return (1);
+		}
+		if (!S_ISDIR(st.st_mode))
 			return (drain_file(drain, conf.opts.output,
 			    conf.opts.quiet));
 		/* A spill directory: resume it with nothing new to add. */

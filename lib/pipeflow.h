@@ -629,6 +629,14 @@ off_t		 pf_seg_offset(const struct pf_seg_reader *);
  * a failed call leaves it unchanged.
  */
 uint64_t	 pf_seg_time(const struct pf_seg_reader *);
+/*
+ * After pf_seg_next() failed on a frame whose header checks out but whose
+ * payload does not (a bad payload checksum or zstd data), step over that
+ * frame, so that reading goes on with the next: returns 0 and stores the
+ * records it held (lost) in *nrec.  -1 with errno EINVAL if the last call
+ * did not fail that way.
+ */
+int		 pf_seg_pass(struct pf_seg_reader *, uint32_t *);
 /* The first sequence number, from the file header. */
 uint64_t	 pf_seg_first_seq(const struct pf_seg_reader *);
 /* The kind given to pf_seg_create(), from the file header. */

@@ -97,6 +97,8 @@ struct frame {
 struct pf_seg_reader {
 	int		 fd;
 	unsigned int	 kind;
+	uint32_t	 bad_nrec;	/* a good header, a bad payload */
+	off_t		 bad_end;
 	uint64_t	 first_seq;
 	uint64_t	 next_seq;
 	off_t		 off;		/* the frame returned or being read */
@@ -545,6 +547,7 @@ pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
 	ssize_t			 got;
 	int			 ret;
 
+	r->bad_nrec = 0;
 	if ((ret = frame_head(r, &f, errstr)) != 1)
 		return (ret);
 	raw = f.raw;
@@ -567,16 +570,14 @@ pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
 	if (get64((unsigned char *)r->zbuf + stored) !=
 	    XXH3_64bits(r->zbuf, stored)) {
 		*errstr = "bad payload checksum";
-		errno = EBADMSG;
-		return (-1);
+		goto bad;
 	}
 	if (f.flags & FRAME_ZSTD) {
 		/* One zstd frame, exactly filling a raw_len buffer. */
 		z = ZSTD_findFrameCompressedSize(r->zbuf, stored);
 		if (ZSTD_isError(z) || z != stored) {
 			*errstr = "bad zstd frame";
-			errno = EBADMSG;
-			return (-1);
+			goto bad;
 		}
 		if (grow(&r->rbuf, &r->rbufsz, raw) == -1) {
 			*errstr = "out of memory";
@@ -586,13 +587,11 @@ pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
 		    stored);
 		if (ZSTD_isError(z)) {
 			*errstr = "bad zstd frame";
-			errno = EBADMSG;
-			return (-1);
+			goto bad;
 		}
 		if (z != raw) {
 			*errstr = "zstd size mismatch";
-			errno = EBADMSG;
-			return (-1);
+			goto bad;
 		}
 		*data = r->rbuf;
 	} else
@@ -604,6 +603,27 @@ pf_seg_next(struct pf_seg_reader *r, const char **data, size_t *len,
 	r->next = r->off + FRAME_HDR + stored + FRAME_TRAILER;
 	r->next_seq += f.nrec;
 	return (1);
+
+bad:
+	/* The header holds: pf_seg_pass() may step over the frame. */
+	r->bad_nrec = f.nrec;
+	r->bad_end = r->off + FRAME_HDR + stored + FRAME_TRAILER;
+	errno = EBADMSG;
+	return (-1);
+}
+
+int
+pf_seg_pass(struct pf_seg_reader *r, uint32_t *nrec)
+{
+	if (r->bad_nrec == 0) {
+		errno = EINVAL;
+		return (-1);
+	}
+	*nrec = r->bad_nrec;
+	r->next = r->bad_end;
+	r->next_seq += r->bad_nrec;
+	r->bad_nrec = 0;
+	return (0);
 }
 
 /* pf_seg_next() without reading the payload. */
@@ -614,6 +634,7 @@ pf_seg_skim(struct pf_seg_reader *r, uint64_t *first_seq, uint32_t *nrec,
 	struct frame		 f;
 	int			 ret;
 
+	r->bad_nrec = 0;
 	if ((ret = frame_head(r, &f, errstr)) != 1)
 		return (ret);
 	*first_seq = f.seq;

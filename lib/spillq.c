@@ -65,6 +65,7 @@ struct sq_seg {
 	uint64_t	 stored;	/* size of the file */
 	uint64_t	 time;		/* time of the first frame, 0 */
 	int		 badhdr;	/* unreadable header */
+	int		 end_known;	/* end is exact, faults or not */
 	unsigned int	 kind;		/* the framing it was written in */
 };
 
@@ -106,14 +107,19 @@ struct pf_spillq {
 
 	uint64_t		 lost_at;	/* a fault waits at this record */
 	uint64_t		 lost_n;	/* records it cost */
-	char			 lost_msg[512];
+	char			 lost_msg[1024];
 	int			 lost_known;	/* lost_n is exact */
 	int			 lost_pending;
+	uint64_t		 tail_at;	/* a fault after the last frame */
+	char			 tail_msg[1024];
+	int			 tail_pending;
+	uint32_t		 pass_nrec;	/* a bad frame to step over */
 
 	int			 eof;
 	int			 cut;
 	int			 qeof;		/* unterminated last record */
 	int			 qeof_done;
+	int			 qpartial;	/* the queue ends inside a record */
 	uint64_t		 toolong;	/* record number */
 	int			 full_warned;
 	int			 full;		/* at a bound */
@@ -152,7 +158,7 @@ static void	 sq_mark(struct pf_spillq *, struct pf_engine *);
 static uint64_t	 sq_taken(struct pf_spillq *, struct pf_engine *);
 static uint64_t	 sq_mono(struct pf_spillq *, uint64_t, uint64_t);
 static size_t	 sq_toqueue(struct pf_spillq *, struct pf_queue *,
-		     const char *, size_t, int, uint64_t, uint64_t *);
+		     const char *, size_t, int, int, uint64_t, uint64_t *);
 static void	 sq_unstage(struct pf_spillq *, size_t, uint64_t);
 static int	 sq_room(struct pf_spillq *, uint64_t, uint64_t);
 static int	 sq_append(struct pf_spillq *, struct pf_engine *, uint64_t);
@@ -349,13 +355,15 @@ sq_mono(struct pf_spillq *sq, uint64_t now, uint64_t epoch)
 
 /*
  * Copy whole records from len bytes at p into the queue, as far as -m
- * leaves room (a record larger than -m goes into an empty queue alone).
- * last: p ends with the unterminated last record of the input.  Returns
- * the bytes copied and stores the records (bytes) in *units.
+ * leaves room.  A record larger than -m goes into an empty queue alone,
+ * in pieces if need be when split is set (the pieces that follow must
+ * then come from the same place: qpartial).  last: p ends with the
+ * unterminated last record of the input.  Returns the bytes copied and
+ * stores the records (bytes) completed in *units.
  */
 static size_t
 sq_toqueue(struct pf_spillq *sq, struct pf_queue *q, const char *p,
-    size_t len, int last, uint64_t when, uint64_t *units)
+    size_t len, int last, int split, uint64_t when, uint64_t *units)
 {
 	char		*dst;
 	const char	*t;
@@ -369,35 +377,45 @@ sq_toqueue(struct pf_spillq *sq, struct pf_queue *q, const char *p,
 	n = len;
 	if (n > room)
 		n = room;
-	if (used < sq->conf.memory) {
+	if (sq->conf.framing == PF_FRAME_BYTES) {
+		if (used >= sq->conf.memory)
+			return (0);
 		if (n > sq->conf.memory - used)
 			n = sq->conf.memory - used;
-	} else if (used > 0)
-		return (0);
-	if (sq->conf.framing == PF_FRAME_BYTES) {
 		memcpy(dst, p, n);
 		(void)pf_queue_input(q, n, when, &recs);
 		*units = n;
 		return (n);
 	}
-	if (n < len) {
-		if ((t = memrchr(p, sq->term, n)) != NULL)
+	if (sq->qpartial) {
+		/* The rest of a long record: up to its end. */
+		if ((t = memchr(p, sq->term, n)) != NULL)
 			n = t - p + 1;
-		else if (used == 0 &&
-		    (t = memchr(p, sq->term, len)) != NULL &&
-		    (size_t)(t - p + 1) <= room)
-			n = t - p + 1;		/* one large record */
-		else if (used == 0 && last && len <= room)
-			n = len;
-		else
-			return (0);
-	}
+	} else if (used < sq->conf.memory || used == 0) {
+		if (used < sq->conf.memory && n > sq->conf.memory - used)
+			n = sq->conf.memory - used;
+		if (n < len) {
+			if ((t = memrchr(p, sq->term, n)) != NULL)
+				n = t - p + 1;
+			else if (used > 0 || !split)
+				return (0);
+			else {
+				/* A record longer than -m, alone. */
+				n = len < room ? len : room;
+				if ((t = memchr(p, sq->term, n)) != NULL)
+					n = t - p + 1;
+			}
+		}
+	} else
+		return (0);
 	memcpy(dst, p, n);
 	(void)pf_queue_input(q, n, when, &recs);
 	*units = recs;
-	if (last && n == len && p[n - 1] != sq->term) {
+	sq->qpartial = p[n - 1] != sq->term;
+	if (last && n == len && sq->qpartial) {
 		(*units)++;
 		sq->qeof = 1;
+		sq->qpartial = 0;
 	}
 	return (n);
 }
@@ -509,6 +527,14 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 		}
 		s->num = sq->next_num++;
 		s->first = s->end = sq->next_seq;
+		s->end_known = 1;
+		/* Durable: the new name must survive a crash too. */
+		if (sq->conf.durable && sq->conf.sync != PF_SYNC_NONE &&
+		    fsync(sq->dfd) == -1) {
+			sq_msg(sq, "%s: sync: %s", pf_spilldir_path(sq->dir),
+			    strerror(errno));
+			return (1);
+		}
 		s->stored = pf_seg_bytes(sq->w);
 		s->time = sq->stime;
 		sq->disk_stored += s->stored;
@@ -551,7 +577,7 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	}
 	/* Durable: next in line, so straight on into memory too. */
 	if (sq->mem_seq == first) {
-		c = sq_toqueue(sq, pf_engine_queue(e), sq->sbuf, n, last,
+		c = sq_toqueue(sq, pf_engine_queue(e), sq->sbuf, n, last, 0,
 		    sq_mono(sq, now, sq->stime), &u);
 		sq->mem_seq += u;
 		(void)c;
@@ -602,7 +628,7 @@ sq_direct(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	if (sq->swhole == 0 || sq->mem_seq != sq->next_seq)
 		return (0);
 	c = sq_toqueue(sq, pf_engine_queue(e), sq->sbuf, sq->swhole,
-	    sq->eof && sq->swhole == sq->slen,
+	    sq->eof && sq->swhole == sq->slen, 1,
 	    sq_mono(sq, now, sq->stime), &u);
 	if (c == 0)
 		return (0);
@@ -613,9 +639,9 @@ sq_direct(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 }
 
 /*
- * Have the next frame to load in fdata: 1, 0 when there is none yet (or
- * a fault waits to be reported), or an exit status + 1... see below:
- * returns -1 after a fatal message (exit 1).
+ * Have the next frame to load in fdata: 1; 0 when there is none yet, or a
+ * fault was found (lost_pending: reported once the records before it are
+ * out); -1 after a message for an error that ends the run (exit 1).
  */
 static int
 sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
@@ -654,7 +680,7 @@ sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
 				sq->lost_at = sq->mem_seq;
 				sq->lost_n = (s->badhdr ? s->end : s->first) -
 				    sq->mem_seq;
-				sq->lost_known = 1;
+				sq->lost_known = !s->badhdr || s->end_known;
 				if (s->badhdr)
 					snprintf(sq->lost_msg,
 					    sizeof(sq->lost_msg), "%s/%s: "
@@ -731,15 +757,21 @@ sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
 		sq->lost_at = pf_seg_reader_next_seq(sq->r);
 		if (sq->lost_at < sq->mem_seq)
 			sq->lost_at = sq->mem_seq;
-		sq->lost_n = (s != NULL && s->end > sq->lost_at) ?
-		    s->end - sq->lost_at : 0;
-		sq->lost_known = s != NULL &&
-		    (i < sq->nsegs - 1 || ret == -1 || ret == PF_SEG_TORN);
 		snprintf(sq->lost_msg, sizeof(sq->lost_msg),
 		    "%s/%s: offset %lld: %s", pf_spilldir_path(sq->dir), name,
 		    (long long)pf_seg_offset(sq->r),
 		    ret == 0 ? "ends early" : errstr);
 		sq->lost_pending = 1;
+		if (ret == -1 && pf_seg_pass(sq->r, &sq->pass_nrec) == 0) {
+			/* Only the payload is bad: that frame is lost. */
+			sq->lost_n = sq->pass_nrec;
+			sq->lost_known = 1;
+			return (0);
+		}
+		sq->pass_nrec = 0;
+		sq->lost_n = (s != NULL && s->end > sq->lost_at) ?
+		    s->end - sq->lost_at : 0;
+		sq->lost_known = s != NULL && s->end_known;
 		return (0);
 	}
 }
@@ -779,10 +811,10 @@ sq_load(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 			sq->fseq = sq->mem_seq;
 			continue;
 		}
+		/* Only the input's last record may lack its terminator. */
 		c = sq_toqueue(sq, q, sq->fdata + sq->fpos,
-		    sq->flen - sq->fpos,
-		    sq->eof && sq->fseq + sq_units(sq, sq->fdata + sq->fpos,
-		    sq->flen - sq->fpos) == sq->next_seq && sq->slen == 0,
+		    sq->flen - sq->fpos, sq->conf.framing != PF_FRAME_BYTES &&
+		    sq->fdata[sq->flen - 1] != sq->term, 1,
 		    sq_mono(sq, now, sq->ftime), &u);
 		if (c == 0)
 			break;
@@ -852,8 +884,12 @@ sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
 		}
 		sq->ckpt_seq = d;
 	}
-	/* Delivered and recorded: the files can go. */
+	/*
+	 * Delivered and recorded: the files can go, but for one with a fault
+	 * not skipped, kept to look into.
+	 */
 	while (sq->nsegs > 0 && sq->segs[0].end <= d &&
+	    sq->segs[0].end_known &&
 	    (sq->nsegs > 1 || sq->segs[0].end == sq->next_seq)) {
 		if (sq->r != NULL && sq->r_num == sq->segs[0].num) {
 			pf_seg_close_reader(sq->r);
@@ -905,8 +941,11 @@ sq_fault(struct pf_spillq *sq, struct pf_engine *e)
 	sq->mem_seq = sq->lost_at + sq->lost_n;
 	if (sq->mem_seq > sq->next_seq)
 		sq->next_seq = sq->mem_seq;
-	/* Leave the faulty segment for one past the gap. */
-	if (sq->r != NULL) {
+	if (sq->pass_nrec != 0) {
+		/* The reader stepped over the bad frame: read on. */
+		sq->pass_nrec = 0;
+	} else if (sq->r != NULL) {
+		/* Leave the faulty segment for one past the gap. */
 		for (i = 0; i < sq->nsegs; i++)
 			if (sq->segs[i].num == sq->r_num)
 				break;
@@ -927,6 +966,9 @@ sq_fault(struct pf_spillq *sq, struct pf_engine *e)
 			    sq->segs[i].end <= sq->mem_seq)
 				sq->segs[i].badhdr = 0;
 	}
+	for (i = 0; i < sq->nsegs; i++)
+		if (sq->segs[i].end <= sq->mem_seq)
+			sq->segs[i].end_known = 1;
 	sq->fdata = NULL;
 	sq->fpos = sq->flen = 0;
 	sq->lost_pending = 0;
@@ -1033,6 +1075,16 @@ sq_pump(void *arg, struct pf_engine *e, uint64_t now)
 	}
 	if ((code = sq_load(sq, e, now)) != 0)
 		return (code);
+	/* A fault past the last frame of the earlier run, once reached. */
+	if (sq->tail_pending && !sq->lost_pending &&
+	    sq->mem_seq >= sq->tail_at) {
+		sq->tail_pending = 0;
+		sq->lost_at = sq->tail_at;
+		sq->lost_n = 0;
+		sq->lost_known = 0;
+		memcpy(sq->lost_msg, sq->tail_msg, sizeof(sq->lost_msg));
+		sq->lost_pending = 1;
+	}
 	if (sq->lost_pending && (code = sq_fault(sq, e)) != 0)
 		return (code);
 	if (sq->conf.durable) {
@@ -1117,6 +1169,11 @@ sq_gone(void *arg, struct pf_engine *e)
 		(void)sq_flush(sq, e, pf_clock_now(), 1);
 		(void)sq_checkpoint(sq, e, sq->conf.sync != PF_SYNC_NONE);
 		sq->stopped = 1;
+		/* What the reader did not take is not delivered: it is kept. */
+		if (sq->conf.framing != PF_FRAME_BYTES &&
+		    sq->ckpt_seq >= sq->base_seq)
+			pf_engine_counters_rw(e)->records_out =
+			    sq->ckpt_seq - sq->base_seq + sq->base_out;
 		if (!sq->conf.quiet)
 			sq_msg(sq, "reader went away: %" PRIu64 " %s kept in "
 			    "%s; run spill --durable -d %s again to deliver "
@@ -1364,7 +1421,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	struct pf_spillq	*sq;
 	struct sq_seg		*s;
 	const char		*errstr;
-	char			 buf[SQ_CKPT_MAX], msg[512], sz[16];
+	char			 buf[SQ_CKPT_MAX], msg[256], sz[16];
 	char			 name[PF_SPILLDIR_SEGNAME_MAX];
 	uint64_t		*nums = NULL, d = 0;
 	size_t			 nnums = 0, others = 0, i;
@@ -1408,6 +1465,12 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		*code = errno == EFBIG ? 3 : 1;
 		goto fail;
 	}
+	if (!conf->durable && (nnums > 0 || n > 0)) {
+		sq_msg(sq, "%s holds spill data from an earlier run: resume "
+		    "with --durable, or empty it with spill --drain",
+		    pf_spilldir_path(sq->dir));
+		goto fail;
+	}
 	if (n > 0) {
 		if (sq_ckpt_parse(buf, n, &d) == -1) {
 			if (!conf->skip_corrupt) {
@@ -1423,12 +1486,6 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 				    pf_spilldir_path(sq->dir));
 		} else
 			haveckpt = 1;
-	}
-	if (!conf->durable && (nnums > 0 || n > 0)) {
-		sq_msg(sq, "%s holds spill data from an earlier run: resume "
-		    "with --durable, or empty it with spill --drain",
-		    pf_spilldir_path(sq->dir));
-		goto fail;
 	}
 
 	/* Read every frame header: where each segment ends, torn tails. */
@@ -1472,6 +1529,18 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 			sq->torn++;
 		}
 		s->badhdr = bad;
+		s->end_known = ret == 0 || ret == 1;
+		if (ret == 2 || (ret == 1 && i != nnums - 1)) {
+			/* Its end is the next one's start, if there is one. */
+			s->end_known = 0;
+			if (i == nnums - 1 && !bad) {
+				/* Past the last whole frame: once reached. */
+				sq->tail_pending = 1;
+				sq->tail_at = s->end;
+				snprintf(sq->tail_msg, sizeof(sq->tail_msg),
+				    "%s/%s", pf_spilldir_path(sq->dir), msg);
+			}
+		}
 		sq->disk_raw += s->raw;
 		sq->disk_stored += s->stored;
 	}
@@ -1494,13 +1563,21 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 			goto fail;
 		}
 	}
-	/* An unreadable header: its records end where the next begins. */
-	for (i = 0; i < sq->nsegs; i++)
-		if (sq->segs[i].badhdr) {
-			sq->segs[i].first = i > 0 ? sq->segs[i - 1].end : d;
-			sq->segs[i].end = i + 1 < sq->nsegs ?
-			    sq->segs[i + 1].first : sq->segs[i].first;
+	/*
+	 * A fault: the segment's records end where the next one's begin (the
+	 * last one's cannot be told).  An unreadable header: they begin where
+	 * the previous one's end.
+	 */
+	for (i = 0; i < sq->nsegs; i++) {
+		s = &sq->segs[i];
+		if (s->badhdr)
+			s->first = s->end = i > 0 ? sq->segs[i - 1].end : d;
+		if ((s->badhdr || !s->end_known) && i + 1 < sq->nsegs &&
+		    sq->segs[i + 1].first >= s->end) {
+			s->end = sq->segs[i + 1].first;
+			s->end_known = 1;
 		}
+	}
 	if (!haveckpt)
 		d = sq->nsegs > 0 ? sq->segs[0].first : 0;
 	/* Delivered before the last run stopped: gone now. */
@@ -1553,7 +1630,8 @@ pf_spillq_policy(struct pf_spillq *sq, struct pf_policy *p)
 	p->held = sq_held;
 	p->gone = sq_gone;
 	p->tick = sq_tick;
-	p->tick_interval = SQ_TICK;
+	/* Durable runs flush staged records after SQ_FLUSH_AGE. */
+	p->tick_interval = sq->conf.durable ? SQ_TICK : SQ_RETRY;
 	p->pressure = sq_pressure;
 	p->metrics = sq_metrics;
 	p->arg = sq;
@@ -1578,12 +1656,13 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 {
 	struct pf_spilldir	*dir;
 	struct sq_seg		 s;
-	char			 buf[SQ_CKPT_MAX], msg[512];
-	uint64_t		*nums = NULL, d = 0;
+	char			 buf[SQ_CKPT_MAX], msg[256];
+	char			 name[PF_SPILLDIR_SEGNAME_MAX];
+	uint64_t		*nums = NULL, d = 0, prev = 0;
 	size_t			 nnums = 0, others = 0, i;
 	ssize_t			 n;
 	off_t			 off;
-	int			 ret, bad, saved;
+	int			 ret, bad, saved, known = 0;
 
 	memset(info, 0, sizeof(*info));
 	info->framing = -1;
@@ -1605,6 +1684,17 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 		    sizeof(msg), &bad);
 		if (!info->checkpoint && i == 0)
 			d = s.first;
+		/* Records missing between segments, or before the first. */
+		if (!bad && (i > 0 ? known : 1) &&
+		    s.first > (i > 0 ? prev : d) && !info->corrupt) {
+			sq_segname(name, nums[i]);
+			info->corrupt = 1;
+			snprintf(info->fault, sizeof(info->fault), "records %"
+			    PRIu64 " to %" PRIu64 " missing (a segment before "
+			    "%s)", i > 0 ? prev : d, s.first - 1, name);
+		}
+		prev = s.end;
+		known = !bad && ret == 0;
 		if (info->framing < 0 && !bad)
 			info->framing = s.kind;
 		info->segments++;

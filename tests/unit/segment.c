@@ -88,6 +88,7 @@ static void	 test_time(void);
 static void	 test_skim(int);
 static void	 test_torn(int);
 static void	 test_bits(void);
+static void	 test_pass(int);
 static void	 test_gap(void);
 static void	 test_lies(void);
 static void	 test_garbage(void);
@@ -684,6 +685,77 @@ test_skim(int level)
 	freewant(want);
 }
 
+/* A bad payload under a good header: pf_seg_pass() steps over it. */
+static void
+test_pass(int level)
+{
+	struct pf_seg_reader	*r;
+	struct pf_seg_writer	*w;
+	char			*want[NFRAMES], *file;
+	size_t			 wantlen[NFRAMES], flen, len;
+	off_t			 ends[NFRAMES];
+	const char		*errstr, *data;
+	uint64_t		 seq;
+	uint32_t		 nrec, lost;
+	int			 ret, good = 0, i;
+	char			 name[32];
+
+	snprintf(name, sizeof(name), "pass-%d", level);
+	mkseg(name, level, 0, want, wantlen, ends);
+	file = load(name, &flen);
+	/* The last payload byte of frame 3 (its trailer follows). */
+	file[ends[3] - 9] ^= 0x10;
+	save("pass-bad", file, flen);
+	r = pf_seg_open(dfd, "pass-bad", &errstr);
+	errno = 0;
+	ok(r != NULL && pf_seg_pass(r, &lost) == -1 && errno == EINVAL,
+	    "level %d: nothing to pass before a failure", level);
+	for (i = 0; i < 3; i++)
+		good += pf_seg_next(r, &data, &len, &seq, &nrec, &errstr) == 1;
+	ret = pf_seg_next(r, &data, &len, &seq, &nrec, &errstr);
+	ok(good == 3 && ret == -1 && errno == EBADMSG &&
+	    pf_seg_offset(r) == ends[2], "level %d: the bad frame fails at "
+	    "its offset (%s)", level, errstr ? errstr : "");
+	ok(pf_seg_pass(r, &lost) == 0 && lost == 4,
+	    "level %d: pass steps over its 4 records", level);
+	ret = pf_seg_next(r, &data, &len, &seq, &nrec, &errstr);
+	ok(ret == 1 && seq == 1000 + 1 + 2 + 3 + 4 && nrec == 5 &&
+	    len == wantlen[4] && memcmp(data, want[4], len) == 0,
+	    "level %d: and the next frame reads", level);
+	errno = 0;
+	ok(pf_seg_pass(r, &lost) == -1 && errno == EINVAL,
+	    "level %d: no pass after a good frame", level);
+	pf_seg_close_reader(r);
+
+	/* A bad header is not passed: its length cannot be trusted. */
+	free(file);
+	file = load(name, &flen);
+	file[ends[2] + 30] ^= 0x01;
+	save("pass-bad", file, flen);
+	r = pf_seg_open(dfd, "pass-bad", &errstr);
+	for (i = 0; i < 3; i++)
+		(void)pf_seg_next(r, &data, &len, &seq, &nrec, &errstr);
+	ret = pf_seg_next(r, &data, &len, &seq, &nrec, &errstr);
+	errno = 0;
+	ok(ret == -1 && pf_seg_pass(r, &lost) == -1 && errno == EINVAL,
+	    "level %d: a bad frame header is not passed", level);
+	pf_seg_close_reader(r);
+	free(file);
+	freewant(want);
+
+	/* The kind round-trips; out of range is refused. */
+	w = pf_seg_create(dfd, "kind", 0, level, 2, &errstr);
+	ok(w != NULL && pf_seg_close(w) == 0 &&
+	    (r = pf_seg_open(dfd, "kind", &errstr)) != NULL &&
+	    pf_seg_kind(r) == 2, "level %d: the kind is kept", level);
+	pf_seg_close_reader(r);
+	unlinkat(dfd, "kind", 0);
+	errno = 0;
+	ok(pf_seg_create(dfd, "kind", 0, level, PF_SEG_KIND_MAX + 1,
+	    &errstr) == NULL && errno == EINVAL,
+	    "level %d: a kind over PF_SEG_KIND_MAX refused", level);
+}
+
 static void
 test_gap(void)
 {
@@ -1036,6 +1108,8 @@ main(void)
 	test_bits();
 	test_skim(0);
 	test_skim(3);
+	test_pass(0);
+	test_pass(3);
 	test_gap();
 	test_lies();
 	test_garbage();

@@ -33,6 +33,7 @@
 #define SPLICE_MAX	(1 << 20)
 #define TITLE_EVERY	(250 * PF_MSEC)
 #define STALE_MAX	(10 * PF_MSEC)	/* a read not yet followed by a write */
+#define PF_PAGE		4096		/* a pipe buffer's page */
 
 struct pf_engine {
 	const struct pf_engine_conf *conf;
@@ -361,6 +362,8 @@ engine_raise(struct pf_engine *e, int sig)
 		engine_counts(e);
 	if (sig_stops < 2)
 		engine_final(e);
+	else if (e->conf->policy.quit != NULL)
+		e->conf->policy.quit(e->conf->policy.arg, e);
 	engine_cleanup(e);
 	fflush(stderr);
 	signal(sig, SIG_DFL);
@@ -1062,6 +1065,23 @@ pf_engine_out_unread(const struct pf_engine *e)
 	    ioctl(e->out.fd, FIONREAD, &n) == -1 || n < 0)
 		return (0);
 	return ((uint64_t)n);
+}
+
+size_t
+pf_engine_out_room(const struct pf_engine *e)
+{
+	uint64_t	unread, slots, used;
+
+	if (e->out.kind != PF_IO_PIPE || e->out.pipe_size <= 0)
+		return (SIZE_MAX);
+	/*
+	 * A pipe holds pages: at most one partly read at its head and one
+	 * partly filled at its tail besides the full ones.
+	 */
+	unread = pf_engine_out_unread(e);
+	slots = (uint64_t)e->out.pipe_size / PF_PAGE;
+	used = (unread + PF_PAGE - 1) / PF_PAGE + 1;
+	return (slots > used ? (size_t)((slots - used) * PF_PAGE) : 0);
 }
 
 int

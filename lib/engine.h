@@ -64,6 +64,11 @@ struct pf_policy {
 	int		 (*pump)(void *, struct pf_engine *, uint64_t);
 	uint64_t	 (*held)(void *, struct pf_engine *);
 	void		 (*gone)(void *, struct pf_engine *);
+	/*
+	 * After a second stop signal, just before the process dies without
+	 * the last tick: remove what must not outlive it.  NULL: nothing.
+	 */
+	void		 (*quit)(void *, struct pf_engine *);
 	void		*arg;
 };
 
@@ -96,6 +101,11 @@ double		 pf_engine_pipe_fill(const struct pf_engine *, int);
  * when the output is not a pipe).
  */
 uint64_t	 pf_engine_out_unread(const struct pf_engine *);
+/*
+ * Bytes a write to the output is sure to take whole: a conservative guess
+ * of a pipe's free room (SIZE_MAX when the output is not a pipe).
+ */
+size_t		 pf_engine_out_room(const struct pf_engine *);
 /* Whether a stop signal (SIGTERM, SIGINT) came. */
 int		 pf_engine_stopping(const struct pf_engine *);
 /*

@@ -16,6 +16,9 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +42,7 @@ static int
 io_setup(struct pf_io *io, int wr, int own)
 {
 	struct stat	 st;
+	struct statfs	 sfs;
 	char		 path[64];
 	int		 fd, fl;
 
@@ -66,6 +70,16 @@ io_setup(struct pf_io *io, int wr, int own)
 		io->kind = PF_IO_PIPE;
 		if ((fl = fcntl(io->fd, F_GETPIPE_SZ)) > 0)
 			io->pipe_size = fl;
+		/*
+		 * Not a named FIFO that we read: opened again after its last
+		 * writer left, it would never poll as hung up (Linux takes the
+		 * writers seen since that open), and the end of input would
+		 * never come.  The shell's description, opened while a writer
+		 * was there, is used with care instead.
+		 */
+		if (!wr && !own && fstatfs(io->fd, &sfs) == 0 &&
+		    sfs.f_type != PIPEFS_MAGIC)
+			return (0);
 	} else
 		io->kind = PF_IO_OTHER;		/* a terminal */
 	if (own) {

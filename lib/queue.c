@@ -745,6 +745,12 @@ pf_queue_oldest_age(const struct pf_queue *q, uint64_t now)
 	return ((double)(now - q->marks[q->mfirst].t) / PF_NSEC);
 }
 
+int
+pf_queue_midrec(const struct pf_queue *q)
+{
+	return (q->midrec);
+}
+
 uint64_t
 pf_queue_toolong(const struct pf_queue *q)
 {

@@ -125,6 +125,8 @@ int		 pf_queue_waiting(const struct pf_queue *);
 double		 pf_queue_fill(const struct pf_queue *);
 /* Age in seconds of the oldest admitted byte, 0 when empty. */
 double		 pf_queue_oldest_age(const struct pf_queue *, uint64_t);
+/* Whether the head record was partly written. */
+int		 pf_queue_midrec(const struct pf_queue *);
 /* Number (1-based) of the record found too long. */
 uint64_t	 pf_queue_toolong(const struct pf_queue *);
 /* Capacity in bytes as configured (-m). */

@@ -56,6 +56,8 @@
 #define SQ_CKPT_MAX	128
 #define SQ_CKPT_MAGIC	"PFCKPT1"
 #define SQ_MARKS	1024		/* output progress, for checkpoints */
+#define SQ_WRITE_MAX	(64 * 1024)	/* durable: a mark at least this often */
+#define SQ_GRACE	(500 * PF_MSEC)	/* durable stop: ending a record */
 
 struct sq_seg {
 	uint64_t	 num;
@@ -136,6 +138,7 @@ struct pf_spillq {
 	uint64_t		 written_stored;
 	int			 closed;
 	int			 stopped;
+	uint64_t		 stop_at;	/* durable stop: when it came */
 
 	struct {
 		uint64_t	 bytes;		/* bytes written by then */
@@ -181,6 +184,10 @@ static void	 sq_in_end(void *, struct pf_engine *, uint64_t, int);
 static int	 sq_pump(void *, struct pf_engine *, uint64_t);
 static uint64_t	 sq_held(void *, struct pf_engine *);
 static void	 sq_gone(void *, struct pf_engine *);
+static size_t	 sq_allow(void *, struct pf_engine *, uint64_t, uint64_t *);
+static size_t	 sq_whole(struct pf_spillq *, struct pf_engine *, uint64_t,
+		     uint64_t *);
+static void	 sq_quit(void *, struct pf_engine *);
 static void	 sq_tick(void *, struct pf_engine *, uint64_t, int);
 static double	 sq_pressure(void *, struct pf_engine *);
 static void	 sq_metrics(FILE *, const char *, void *);
@@ -538,6 +545,7 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 		s->stored = pf_seg_bytes(sq->w);
 		s->time = sq->stime;
 		sq->disk_stored += s->stored;
+		sq->written_stored += s->stored;
 	}
 	s = &sq->segs[sq->nsegs - 1];
 	if (pf_seg_append(sq->w, sq->sbuf, n, (uint32_t)units,
@@ -1121,18 +1129,133 @@ sq_pump(void *arg, struct pf_engine *e, uint64_t now)
 		    sq->toolong, sz);
 		pf_engine_exit(e, 3);
 	}
-	/* Durable: a stop signal persists what is buffered and stops. */
+	/*
+	 * Durable: a stop signal persists what is buffered and stops, once
+	 * the record half written to the output is whole (for a while).
+	 */
 	if (sq->conf.durable && pf_engine_stopping(e) && !sq->stopped &&
 	    (sq->swhole == 0 || sq->full)) {
 		sq->stopped = 1;
+		sq->stop_at = now;
 		if (sq->swhole > 0 && !sq->conf.quiet) {
 			pf_format_size(sz, sizeof(sz), sq->swhole);
 			sq_msg(sq, "%s: no room to keep the last %s received",
 			    pf_spilldir_path(sq->dir), sz);
 		}
-		pf_engine_exit(e, 0);
+	}
+	if (sq->stopped && sq->conf.durable) {
+		if (!pf_queue_midrec(q) || pf_queue_bytes(q) == 0)
+			pf_engine_exit(e, 0);
+		else if (now - sq->stop_at >= SQ_GRACE) {
+			if (!sq->conf.quiet)
+				sq_msg(sq, "the output takes nothing: its last "
+				    "record is cut short (delivered whole on "
+				    "the next run)");
+			pf_engine_exit(e, 0);
+		}
 	}
 	return (0);
+}
+
+/*
+ * Durable: writes of at most SQ_WRITE_MAX, so that the checkpoint can
+ * tell to within that much what the reader took; once stopped, only the
+ * rest of the record half written.
+ */
+static size_t
+sq_allow(void *arg, struct pf_engine *e, uint64_t now, uint64_t *wake)
+{
+	struct pf_spillq	*sq = arg;
+	struct iovec		 iov[2];
+	const char		*t;
+	size_t			 len, off = 0;
+	int			 i, n;
+
+	if (!sq->conf.durable)
+		return (SIZE_MAX);
+	if (!sq->stopped)
+		return (sq_whole(sq, e, now, wake));
+	if (sq->conf.framing == PF_FRAME_BYTES)
+		return (0);
+	n = pf_queue_peek(pf_engine_queue(e), iov, &len);
+	for (i = 0; i < n; i++) {
+		if ((t = memchr(iov[i].iov_base, sq->term,
+		    iov[i].iov_len)) != NULL)
+			return (off + (t - (char *)iov[i].iov_base) + 1);
+		off += iov[i].iov_len;
+	}
+	return (off);
+}
+
+/*
+ * Durable: whole records that the output pipe is sure to take whole, so
+ * that a stop leaves no record cut short in it (a record larger than the
+ * pipe cannot help it).  At most SQ_WRITE_MAX.
+ */
+static size_t
+sq_whole(struct pf_spillq *sq, struct pf_engine *e, uint64_t now,
+    uint64_t *wake)
+{
+	struct iovec	 iov[2];
+	const char	*t, *last = NULL;
+	size_t		 len, cap, off = 0, lastoff = 0, n;
+	int		 i, cnt;
+
+	cap = pf_engine_out_room(e);
+	if (cap > SQ_WRITE_MAX)
+		cap = SQ_WRITE_MAX;
+	if (sq->conf.framing == PF_FRAME_BYTES || cap == SIZE_MAX)
+		return (cap);
+	cnt = pf_queue_peek(pf_engine_queue(e), iov, &len);
+	for (i = 0; i < cnt && off < cap; i++) {
+		n = iov[i].iov_len;
+		if (n > cap - off)
+			n = cap - off;
+		if ((t = memrchr(iov[i].iov_base, sq->term, n)) != NULL) {
+			last = t;
+			lastoff = off + (t - (char *)iov[i].iov_base) + 1;
+		}
+		off += iov[i].iov_len;
+	}
+	if (last != NULL)
+		return (lastoff);
+	if (len <= cap)
+		return (len);		/* the unterminated last record */
+	/*
+	 * The head record does not fit now.  Wait for room if it will fit
+	 * whole later; write it in pieces if it never will, or was begun.
+	 */
+	for (i = 0, off = 0; i < cnt; i++) {
+		if ((t = memchr(iov[i].iov_base, sq->term,
+		    iov[i].iov_len)) != NULL) {
+			off += t - (char *)iov[i].iov_base + 1;
+			break;
+		}
+		off += iov[i].iov_len;
+	}
+	if (off <= SQ_WRITE_MAX && !pf_queue_midrec(pf_engine_queue(e))) {
+		*wake = now + SQ_TICK;
+		return (0);
+	}
+	return (cap);
+}
+
+/* A second stop signal: no checkpoint, but no temporary files left. */
+static void
+sq_quit(void *arg, struct pf_engine *e)
+{
+	struct pf_spillq	*sq = arg;
+
+	(void)e;
+	if (sq->closed)
+		return;
+	(void)pf_seg_close(sq->w);
+	sq->w = NULL;
+	pf_seg_close_reader(sq->r);
+	sq->r = NULL;
+	pf_spilldir_close(sq->dir, !sq->conf.durable);
+	sq->dir = NULL;
+	sq->closed = 1;
 }
 
 static uint64_t
@@ -1629,6 +1752,8 @@ pf_spillq_policy(struct pf_spillq *sq, struct pf_policy *p)
 	p->pump = sq_pump;
 	p->held = sq_held;
 	p->gone = sq_gone;
+	p->quit = sq_quit;
+	p->out_allow = sq_allow;
 	p->tick = sq_tick;
 	/* Durable runs flush staged records after SQ_FLUSH_AGE. */
 	p->tick_interval = sq->conf.durable ? SQ_TICK : SQ_RETRY;

@@ -1,0 +1,195 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# spill is lossless and keeps order across memory and disk under any
+# stall pattern: binary data with NUL bytes, empty records, a 1 MiB record
+# (far larger than -m) and no final terminator pass byte-exact in line, -z
+# and --bytes mode, with a 4K memory buffer and 16K segments so that most
+# of the data goes through disk, while a bursty producer and a slower
+# bursty consumer (stallpipe) are stopped and continued at random, and
+# spill itself now and then.  The same with --durable -d DIR (every record
+# through disk; the directory is left empty), without compression (-c 0)
+# and at the highest level (-c 19).  -v proves the data went through
+# disk.  And a record larger than -m alone goes out at once.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
+
+[ -r /proc/self/stat ] || skip_all "needs /proc"
+
+# binary, empty records, NUL records, a 1 MiB record, no final newline;
+# 3.6M in all, well past what the pipes around spill hold (1M each)
+{
+	head -c 1572864 /dev/urandom
+	printf '\n\n\n\0\0\0'
+	head -c 1048576 /dev/zero | tr '\0' x
+	printf '\n\0\n\n'
+	seq 1 100000
+	head -c 524288 /dev/urandom
+	printf '\n\n\0no final terminator'
+} > "$T/in"
+size=$(wc -c < "$T/in")
+want=$(sha256sum < "$T/in" | cut -d' ' -f1)
+
+# A list of pauses in milliseconds, decided up front (awk's rand()).
+awk 'BEGIN { srand(5); for (i = 0; i < 400; i++)
+	printf "%d %d\n", int(rand() * 3), 2 + int(rand() * 25) }' \
+    > "$T/pauses"
+
+# stopper PID...: stop one of the PIDs at random for a random while,
+# continue it, and so on until the last PID (the consumer) has exited.
+stopper() {
+	while read -r which ms; do
+		eval "pid=\${$((which + 1))}"
+		kill -0 "$3" 2>/dev/null || break
+		kill -STOP "$pid" 2>/dev/null
+		sleep "0.0$(printf '%02d' "$ms")"
+		kill -CONT "$pid" 2>/dev/null
+		sleep 0.005
+	done < "$T/pauses"
+	kill -CONT "$@" 2>/dev/null
+}
+
+# watchdog PID FILE: kill PID if FILE stops growing for 5 s (30 under
+# valgrind) while PID lives (a hang would otherwise hold the suite for
+# ever); says so in $T/hung.
+[ -n "${PF_VALGRIND:-}" ] && patience=300 || patience=50
+watchdog() {
+	_last=-1
+	_same=0
+	while kill -0 "$1" 2>/dev/null; do
+		_size=$({ wc -c < "$2"; } 2>/dev/null || echo 0)
+		if [ "$_size" = "$_last" ]; then
+			_same=$((_same + 1))
+		else
+			_same=0
+		fi
+		_last=$_size
+		if [ $_same -ge $patience ]; then
+			echo "no output for $((patience / 10))s after $_size bytes" \
+			    > "$T/hung"
+			kill -KILL "$1" 2>/dev/null
+			break
+		fi
+		sleep 0.1
+	done
+}
+
+# sizes as -v prints them (1.5M, 228K, 0B) in bytes, roughly
+bytes_of() {
+	echo "$1" | awk '{ v = $0 + 0; u = substr($0, length($0))
+		if (u == "K") v *= 1024; else if (u == "M") v *= 1048576
+		printf "%d\n", v }'
+}
+disk_sizes() {
+	raw=$(bytes_of "$(echo "$disk" | sed 's/^spill: disk: \([^ ]*\) .*/\1/')")
+	stored=$(bytes_of "$(echo "$disk" | sed 's/.*written (\([^ ]*\) stored.*/\1/')")
+}
+
+# run NAME SEED SPILL-ARGS...: input through spill between stalled
+# neighbours; checks exit, sha256, stderr, and that disk was used.
+run() {
+	_name=$1
+	_seed=$2
+	shift 2
+	rm -f "$T/a" "$T/b" "$T/out"
+	mkfifo "$T/a" "$T/b"
+	stallpipe "$_seed" 65536 2000 < "$T/in" > "$T/a" &
+	p=$!
+	spill -v -m 4K --segment-size 16K --max-record 4M "$@" \
+	    < "$T/a" > "$T/b" 2> "$T/err" &
+	q=$!
+	stallpipe $((_seed + 50)) 8192 10000 < "$T/b" > "$T/out" &
+	c=$!
+	stopper $p $q $c &
+	s=$!
+	rm -f "$T/hung"
+	watchdog $q "$T/out" &
+	w=$!
+	{ wait $q; } 2> /dev/null
+	rc=$?
+	kill -CONT $p $c 2>/dev/null
+	wait $p $c
+	wait $s
+	wait $w
+	if [ -e "$T/hung" ]; then
+		diag "$_name: spill hung: $(cat "$T/hung"); killed"
+	fi
+	is "$rc" 0 "$_name: exit 0"
+	got=$(sha256sum < "$T/out" | cut -d' ' -f1)
+	is "$got" "$want" "$_name: sha256 of output = input"
+	# -v adds state changes, the disk line and the summary; nothing else
+	grep -v -E '^spill: ((normal|constrained|saturated|recovery) -> |disk: |done: )' \
+	    "$T/err" > "$T/other"
+	is "$(cat "$T/other")" "" "$_name: no warning on stderr"
+	disk=$(grep '^spill: disk: ' "$T/err")
+	like "$disk" '^spill: disk: [1-9][0-9.]*[KM] written \([0-9.]+[BKM] stored\), ([2-9]|[1-9][0-9]+) segments$' \
+	    "$_name: data went through disk ($disk)"
+	disk_sizes
+	[ "$raw" -ge $((size / 3)) ]
+	ok $? "$_name: much of it through disk ($raw of $size bytes)"
+}
+
+n=0
+for mode in "" -z --bytes; do
+	n=$((n + 1))
+	run "${mode:-lines}" $n $mode
+done
+
+# --durable: every record passes through disk, in a directory of ours
+# that is left without segments or checkpoint at the end.
+for mode in "" --bytes; do
+	n=$((n + 1))
+	rm -rf "$T/spool"
+	run "${mode:-lines}, --durable" $n $mode --durable -d "$T/spool" \
+	    --checkpoint 50ms
+	# every byte went to disk: the raw figure is the input's size
+	disk_sizes
+	[ "$raw" -ge $((size * 97 / 100)) ] &&
+	    [ "$raw" -le $((size * 103 / 100)) ]
+	ok $? "${mode:-lines}, --durable: all $size bytes written ($raw)"
+	ls -A "$T/spool" > "$T/left"
+	is "$(cat "$T/left")" "" \
+	    "${mode:-lines}, --durable: directory left empty"
+done
+
+
+n=$((n + 1))
+run "lines, -c 0" $n -c 0
+disk_sizes
+[ "$raw" -gt 0 ] && [ "$stored" -ge $((raw * 99 / 100)) ]
+ok $? "lines, -c 0: stored as is ($stored of $raw bytes)"
+n=$((n + 1))
+# (durable: everything through disk, the compressible records too)
+rm -rf "$T/spool"
+run "-z, -c 19, --durable" $n -z -c 19 --durable -d "$T/spool"
+disk_sizes
+[ "$raw" -gt 0 ] && [ "$stored" -lt $((raw * 9 / 10)) ]
+ok $? "-z, -c 19, --durable: compressed ($stored of $raw bytes)"
+
+# Direct pipes too, with bursty neighbours only, in all three modes.
+for mode in "" -z --bytes; do
+	rm -f "$T/hung" "$T/out"
+	stallpipe 11 65536 1000 < "$T/in" |
+	    sh -c 'echo $$ > "$0"; exec "$@"' "$T/qpid" \
+	    spill $mode -m 4K --segment-size 16K --max-record 4M |
+	    stallpipe 12 16384 10000 > "$T/out" &
+	wait_until 5 test -s "$T/qpid"
+	watchdog "$(cat "$T/qpid")" "$T/out"
+	wait
+	[ -e "$T/hung" ] && diag "spill hung: $(cat "$T/hung"); killed"
+	got=$(sha256sum < "$T/out" | cut -d' ' -f1)
+	is "$got" "$want" "sha256 through pipes (${mode:-lines}, -m 4K)"
+	rm -f "$T/qpid"
+done
+
+# A record larger than -m on its own, with nothing else to do: it goes
+# out whole, at once.
+for mode in "" -z; do
+	[ -z "$mode" ] && t='\n' || t='\0'
+	{ head -c 5000 /dev/zero | tr '\0' y; printf "$t"; } > "$T/one"
+	timeout -s KILL $((patience / 10)) spill $mode -m 4K < "$T/one" > "$T/out" 2> "$T/err"
+	is $? 0 "${mode:-lines}: a 5000-byte record through -m 4K: exit 0"
+	cmp -s "$T/one" "$T/out"
+	ok $? "${mode:-lines}: a 5000-byte record through -m 4K: delivered"
+done
+
+done_testing

@@ -139,6 +139,7 @@ struct pf_spillq {
 	int			 closed;
 	int			 stopped;
 	uint64_t		 stop_at;	/* durable stop: when it came */
+	int			 sync_failed;	/* said once; never again */
 
 	struct {
 		uint64_t	 bytes;		/* bytes written by then */
@@ -514,8 +515,10 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 		if (sq->conf.durable && sq->conf.sync != PF_SYNC_NONE &&
 		    sq->dirty && pf_seg_sync(sq->w) == -1) {
 			sq_segname(name, sq->segs[sq->nsegs - 1].num);
-			sq_msg(sq, "%s/%s: sync: %s", pf_spilldir_path(sq->dir),
-			    name, strerror(errno));
+			sq_msg(sq, "%s/%s: sync: %s; what it holds since its "
+			    "last good sync may be lost",
+			    pf_spilldir_path(sq->dir), name, strerror(errno));
+			sq->sync_failed = 1;
 			return (1);
 		}
 		sq->dirty = 0;
@@ -540,6 +543,7 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 		    fsync(sq->dfd) == -1) {
 			sq_msg(sq, "%s: sync: %s", pf_spilldir_path(sq->dir),
 			    strerror(errno));
+			sq->sync_failed = 1;
 			return (1);
 		}
 		s->stored = pf_seg_bytes(sq->w);
@@ -577,8 +581,9 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 		if (pf_seg_sync(sq->w) == -1) {
 			sq_segname(name, s->num);
 			sq_msg(sq, "%s/%s: sync: %s; what it holds since its "
-			    "last good sync may be lost", 
+			    "last good sync may be lost",
 			    pf_spilldir_path(sq->dir), name, strerror(errno));
+			sq->sync_failed = 1;
 			return (1);
 		}
 		sq->dirty = 0;
@@ -869,12 +874,15 @@ sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
 	if (!sq->conf.durable || sq->closed)
 		return (0);
 	d = sq_taken(sq, e);
+	if (sq->sync_failed)
+		return (1);
 	if (sync && sq->w != NULL && sq->dirty) {
 		if (pf_seg_sync(sq->w) == -1) {
 			sq_segname(name, sq->segs[sq->nsegs - 1].num);
 			sq_msg(sq, "%s/%s: sync: %s; what it holds since its "
 			    "last good sync may be lost",
 			    pf_spilldir_path(sq->dir), name, strerror(errno));
+			sq->sync_failed = 1;
 			return (1);
 		}
 		sq->dirty = 0;
@@ -1346,7 +1354,7 @@ sq_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 			    "records", pf_spilldir_path(sq->dir));
 	}
 	if (sq->w != NULL && sq->conf.durable && sq->dirty &&
-	    sq->conf.sync != PF_SYNC_NONE)
+	    sq->conf.sync != PF_SYNC_NONE && !sq->sync_failed)
 		(void)pf_seg_sync(sq->w);
 	(void)pf_seg_close(sq->w);
 	sq->w = NULL;

@@ -120,10 +120,7 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'm':
-			if (pf_parse_size(optarg, &conf.queue.max_bytes,
-			    &errstr) == -1)
-				tool_badusage("--memory=%s: %s", optarg,
-				    errstr);
+			conf.queue.max_bytes = tool_size("--memory", optarg);
 			if (conf.queue.max_bytes == 0)
 				tool_badusage("--memory=%s: must be at least "
 				    "1", optarg);
@@ -160,10 +157,7 @@ main(int argc, char *argv[])
 				    errstr);
 			break;
 		case OPT_TIMEOUT:
-			if (pf_parse_duration(optarg, &conf.timeout,
-			    &errstr) == -1)
-				tool_badusage("--timeout=%s: %s", optarg,
-				    errstr);
+			conf.timeout = tool_duration("--timeout", optarg);
 			if (conf.timeout == 0)
 				tool_badusage("--timeout=%s: must be "
 				    "positive", optarg);

@@ -512,10 +512,7 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'i':
 			iset = 1;
-			if (pf_parse_duration(optarg, &lw.interval,
-			    &errstr) == -1)
-				tool_badusage("--interval=%s: %s", optarg,
-				    errstr);
+			lw.interval = tool_duration("--interval", optarg);
 			if (lw.interval < 10 * PF_MSEC)
 				tool_badusage("--interval=%s: must be at "
 				    "least 10ms", optarg);
@@ -524,10 +521,7 @@ main(int argc, char *argv[])
 			sep = optarg;
 			break;
 		case OPT_AGE_TARGET:
-			if (pf_parse_duration(optarg, &lw.age_target,
-			    &errstr) == -1)
-				tool_badusage("--age-target=%s: %s", optarg,
-				    errstr);
+			lw.age_target = tool_duration("--age-target", optarg);
 			if (lw.age_target == 0)
 				tool_badusage("--age-target=%s: must be "
 				    "positive", optarg);
@@ -555,10 +549,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_STALL:
 			stallset = 1;
-			if (pf_parse_duration(optarg, &lw.stall,
-			    &errstr) == -1)
-				tool_badusage("--stall=%s: %s", optarg,
-				    errstr);
+			lw.stall = tool_duration("--stall", optarg);
 			break;
 		case OPT_TIME_FIELD:
 			tfield = optarg;

@@ -120,7 +120,8 @@ drain_file(const char *path, const char *output, int quiet)
 	struct iovec	 iov;
 	struct stat	 st;
 	char		*ibuf = NULL, *obuf = NULL;
-	size_t		 isz = ZSTD_DStreamInSize(), osz = ZSTD_DStreamOutSize();
+	size_t		 isz = ZSTD_DStreamInSize();
+	size_t		 osz = ZSTD_DStreamOutSize();
 	size_t		 z = 0;
 	ssize_t		 n;
 	uint64_t	 off = 0;
@@ -356,9 +357,7 @@ main(int argc, char *argv[])
 			sc.dir = optarg;
 			break;
 		case 'm':
-			if (pf_parse_size(optarg, &sc.memory, &errstr) == -1)
-				tool_badusage("--memory=%s: %s", optarg,
-				    errstr);
+			sc.memory = tool_size("--memory", optarg);
 			if (sc.memory == 0)
 				tool_badusage("--memory=%s: must be at least "
 				    "1", optarg);
@@ -366,10 +365,7 @@ main(int argc, char *argv[])
 				tool_badusage("--memory=%s: too large", optarg);
 			break;
 		case OPT_CHECKPOINT:
-			if (pf_parse_duration(optarg, &sc.checkpoint,
-			    &errstr) == -1)
-				tool_badusage("--checkpoint=%s: %s", optarg,
-				    errstr);
+			sc.checkpoint = tool_duration("--checkpoint", optarg);
 			if (sc.checkpoint == 0)
 				tool_badusage("--checkpoint=%s: must be "
 				    "positive", optarg);
@@ -393,25 +389,16 @@ main(int argc, char *argv[])
 			infodir = optarg;
 			break;
 		case OPT_MAX_DISK:
-			if (pf_parse_size(optarg, &sc.max_disk,
-			    &errstr) == -1)
-				tool_badusage("--max-disk=%s: %s", optarg,
-				    errstr);
+			sc.max_disk = tool_size("--max-disk", optarg);
 			if (sc.max_disk == 0)
 				tool_badusage("--max-disk=%s: must be "
 				    "positive", optarg);
 			break;
 		case OPT_MIN_FREE:
-			if (pf_parse_size(optarg, &sc.min_free,
-			    &errstr) == -1)
-				tool_badusage("--min-free=%s: %s", optarg,
-				    errstr);
+			sc.min_free = tool_size("--min-free", optarg);
 			break;
 		case OPT_SEGMENT_SIZE:
-			if (pf_parse_size(optarg, &sc.segment_size,
-			    &errstr) == -1)
-				tool_badusage("--segment-size=%s: %s", optarg,
-				    errstr);
+			sc.segment_size = tool_size("--segment-size", optarg);
 			if (sc.segment_size < 4096 ||
 			    sc.segment_size > (1ULL << 40))
 				tool_badusage("--segment-size=%s: must be "

@@ -71,3 +71,25 @@ tool_options_done(struct pf_opts *o, void (*usage)(void), int argc,
 	if (pf_opts_check(o, &errstr) == -1)
 		tool_badusage("%s", errstr);
 }
+
+uint64_t
+tool_size(const char *name, const char *arg)
+{
+	const char	*errstr;
+	uint64_t	 v;
+
+	if (pf_parse_size(arg, &v, &errstr) == -1)
+		tool_badusage("%s=%s: %s", name, arg, errstr);
+	return (v);
+}
+
+uint64_t
+tool_duration(const char *name, const char *arg)
+{
+	const char	*errstr;
+	uint64_t	 v;
+
+	if (pf_parse_duration(arg, &v, &errstr) == -1)
+		tool_badusage("%s=%s: %s", name, arg, errstr);
+	return (v);
+}

@@ -7,6 +7,8 @@
 #ifndef PF_TOOL_H
 #define PF_TOOL_H
 
+#include <stdint.h>
+
 #include "opts.h"
 
 /*
@@ -17,6 +19,12 @@ void	 tool_init(int, char *[]);
 /* "prog: message", then "Try 'prog --help' ...", exit 2. */
 void	 tool_badusage(const char *, ...)
 	     __attribute__((noreturn, format(printf, 1, 2)));
+/*
+ * The value of the size or duration option name (as "--memory"), or a
+ * usage error naming it.
+ */
+uint64_t tool_size(const char *, const char *);
+uint64_t tool_duration(const char *, const char *);
 /* An option the tool does not handle itself: a shared one, or exit 2. */
 void	 tool_option(struct pf_opts *, int, const char *);
 /*

@@ -93,6 +93,7 @@ static void	 engine_inspect(struct pf_engine *, const char *, size_t,
 static void	 engine_final(struct pf_engine *);
 static int	 engine_queue_result(struct pf_engine *, int);
 static int	 engine_read(struct pf_engine *, uint64_t);
+static size_t	 engine_fill(struct pf_engine *, char *, size_t, uint64_t);
 static int	 engine_read_policy(struct pf_engine *, uint64_t);
 static size_t	 engine_space(struct pf_engine *);
 static uint64_t	 engine_held(struct pf_engine *);
@@ -521,19 +522,15 @@ engine_held(struct pf_engine *e)
 	return (pol->held != NULL ? pol->held(pol->arg, e) : 0);
 }
 
-/* A read into the policy's own storage. */
-static int
-engine_read_policy(struct pf_engine *e, uint64_t now)
+/*
+ * Read up to len bytes into p.  Returns how many came, counted in; 0 when
+ * none did: nothing yet, or the input ended or failed (dealt with here).
+ */
+static size_t
+engine_fill(struct pf_engine *e, char *p, size_t len, uint64_t now)
 {
-	const struct pf_policy	*pol = &e->conf->policy;
-	char			*p;
-	size_t			 len;
-	ssize_t			 n;
-	uint64_t		 recs = 0;
-	int			 r;
+	ssize_t	n;
 
-	if ((len = pol->in_space(pol->arg, e, &p)) == 0)
-		return (0);
 	n = pf_io_read(&e->in, p, len);
 	if (n == -1) {
 		if (errno == EAGAIN)
@@ -549,6 +546,22 @@ engine_read_policy(struct pf_engine *e, uint64_t now)
 		return (0);
 	}
 	e->c.bytes_in += n;
+	return ((size_t)n);
+}
+
+/* A read into the policy's own storage. */
+static int
+engine_read_policy(struct pf_engine *e, uint64_t now)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	char			*p;
+	size_t			 len, n;
+	uint64_t		 recs = 0;
+	int			 r;
+
+	if ((len = pol->in_space(pol->arg, e, &p)) == 0 ||
+	    (n = engine_fill(e, p, len, now)) == 0)
+		return (0);
 	r = pol->in_data(pol->arg, e, n, now, &recs);
 	e->c.records_in += (e->o->framing == PF_FRAME_BYTES) ? 1 : recs;
 	if (r != 0)
@@ -561,8 +574,7 @@ engine_read(struct pf_engine *e, uint64_t now)
 {
 	const struct pf_queue_limits *lim = &e->conf->queue;
 	char		*p;
-	size_t		 len;
-	ssize_t		 n;
+	size_t		 len, n;
 	uint64_t	 recs, used;
 	int		 r;
 
@@ -584,21 +596,8 @@ engine_read(struct pf_engine *e, uint64_t now)
 	    pf_queue_records(e->q) < lim->max_records) &&
 	    len > lim->max_bytes - used)
 		len = lim->max_bytes - used;
-	n = pf_io_read(&e->in, p, len);
-	if (n == -1) {
-		if (errno == EAGAIN)
-			return (0);
-		engine_warn(e, "read error: %s: %s", e->in.name,
-		    strerror(errno));
-		e->exitcode = 1;
-		engine_input_end(e, now);
+	if ((n = engine_fill(e, p, len, now)) == 0)
 		return (0);
-	}
-	if (n == 0) {
-		engine_input_end(e, now);
-		return (0);
-	}
-	e->c.bytes_in += n;
 	/* Before the queue may move bytes about (drop-newest). */
 	if (e->conf->policy.inspect != NULL &&
 	    e->o->framing != PF_FRAME_BYTES)

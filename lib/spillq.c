@@ -56,7 +56,7 @@
 #define SQ_CKPT_MAX	128
 #define SQ_CKPT_MAGIC	"PFCKPT1"
 #define SQ_MARKS	1024		/* output progress, for checkpoints */
-#define SQ_WRITE_MAX	(64 * 1024)	/* durable: a mark at least this often */
+#define SQ_WRITE_MAX	(64 * 1024)	/* durable: a mark this often */
 #define SQ_GRACE	(500 * PF_MSEC)	/* durable stop: ending a record */
 
 struct sq_seg {
@@ -107,12 +107,12 @@ struct pf_spillq {
 	uint64_t		 disk_raw;
 	uint64_t		 disk_stored;
 
-	uint64_t		 lost_at;	/* a fault waits at this record */
+	uint64_t		 lost_at;	/* a fault waits at this one */
 	uint64_t		 lost_n;	/* records it cost */
 	char			 lost_msg[1024];
 	int			 lost_known;	/* lost_n is exact */
 	int			 lost_pending;
-	uint64_t		 tail_at;	/* a fault after the last frame */
+	uint64_t		 tail_at;	/* a fault past the end */
 	char			 tail_msg[1024];
 	int			 tail_pending;
 	uint32_t		 pass_nrec;	/* a bad frame to step over */
@@ -121,7 +121,7 @@ struct pf_spillq {
 	int			 cut;
 	int			 qeof;		/* unterminated last record */
 	int			 qeof_done;
-	int			 qpartial;	/* the queue ends inside a record */
+	int			 qpartial;	/* the queue ends mid-record */
 	uint64_t		 toolong;	/* record number */
 	int			 full_warned;
 	int			 full;		/* at a bound */
@@ -165,6 +165,7 @@ static size_t	 sq_toqueue(struct pf_spillq *, struct pf_queue *,
 		     const char *, size_t, int, int, uint64_t, uint64_t *);
 static void	 sq_unstage(struct pf_spillq *, size_t, uint64_t);
 static int	 sq_room(struct pf_spillq *, uint64_t, uint64_t);
+static int	 sq_sync(struct pf_spillq *);
 static int	 sq_append(struct pf_spillq *, struct pf_engine *, uint64_t);
 static int	 sq_flush(struct pf_spillq *, struct pf_engine *, uint64_t,
 		     int);
@@ -472,6 +473,27 @@ sq_room(struct pf_spillq *sq, uint64_t len, uint64_t now)
 }
 
 /*
+ * fdatasync the segment being written.  A failure is final: the kernel
+ * may have dropped what it could not write and forgotten the error, so
+ * it is said once and never tried again.  Returns 0 or -1.
+ */
+static int
+sq_sync(struct pf_spillq *sq)
+{
+	char	name[PF_SPILLDIR_SEGNAME_MAX];
+
+	if (pf_seg_sync(sq->w) == 0) {
+		sq->dirty = 0;
+		return (0);
+	}
+	sq_segname(name, sq->segs[sq->nsegs - 1].num);
+	sq_msg(sq, "%s/%s: sync: %s; what it holds since its last good sync "
+	    "may be lost", pf_spilldir_path(sq->dir), name, strerror(errno));
+	sq->sync_failed = 1;
+	return (-1);
+}
+
+/*
  * Write the front of the staging buffer as one frame: whole records, at
  * most the frame size unless one record is larger.  Returns 0 (also when
  * a bound or a full disk holds it back: sq->full says so), or an exit
@@ -513,14 +535,8 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	    (sq->segs[sq->nsegs - 1].stored >= sq->conf.segment_size ||
 	    pf_seg_next_seq(sq->w) != sq->next_seq)) {
 		if (sq->conf.durable && sq->conf.sync != PF_SYNC_NONE &&
-		    sq->dirty && pf_seg_sync(sq->w) == -1) {
-			sq_segname(name, sq->segs[sq->nsegs - 1].num);
-			sq_msg(sq, "%s/%s: sync: %s; what it holds since its "
-			    "last good sync may be lost",
-			    pf_spilldir_path(sq->dir), name, strerror(errno));
-			sq->sync_failed = 1;
+		    sq->dirty && sq_sync(sq) == -1)
 			return (1);
-		}
 		sq->dirty = 0;
 		(void)pf_seg_close(sq->w);
 		sq->w = NULL;
@@ -577,17 +593,8 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	first = sq->next_seq;
 	sq->next_seq += units;
 	s->end = sq->next_seq;
-	if (sq->conf.sync == PF_SYNC_ALWAYS) {
-		if (pf_seg_sync(sq->w) == -1) {
-			sq_segname(name, s->num);
-			sq_msg(sq, "%s/%s: sync: %s; what it holds since its "
-			    "last good sync may be lost",
-			    pf_spilldir_path(sq->dir), name, strerror(errno));
-			sq->sync_failed = 1;
-			return (1);
-		}
-		sq->dirty = 0;
-	}
+	if (sq->conf.sync == PF_SYNC_ALWAYS && sq_sync(sq) == -1)
+		return (1);
 	/* Durable: next in line, so straight on into memory too. */
 	if (sq->mem_seq == first) {
 		c = sq_toqueue(sq, pf_engine_queue(e), sq->sbuf, n, last, 0,
@@ -866,7 +873,7 @@ sq_retire(struct pf_spillq *sq)
 static int
 sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
 {
-	char		 buf[SQ_CKPT_MAX], name[PF_SPILLDIR_SEGNAME_MAX];
+	char		 buf[SQ_CKPT_MAX];
 	const char	*errstr;
 	uint64_t	 d;
 	int		 n;
@@ -876,17 +883,8 @@ sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
 	d = sq_taken(sq, e);
 	if (sq->sync_failed)
 		return (1);
-	if (sync && sq->w != NULL && sq->dirty) {
-		if (pf_seg_sync(sq->w) == -1) {
-			sq_segname(name, sq->segs[sq->nsegs - 1].num);
-			sq_msg(sq, "%s/%s: sync: %s; what it holds since its "
-			    "last good sync may be lost",
-			    pf_spilldir_path(sq->dir), name, strerror(errno));
-			sq->sync_failed = 1;
-			return (1);
-		}
-		sq->dirty = 0;
-	}
+	if (sync && sq->w != NULL && sq->dirty && sq_sync(sq) == -1)
+		return (1);
 	if (d != sq->ckpt_seq) {
 		n = snprintf(buf, sizeof(buf), "%s %" PRIu64, SQ_CKPT_MAGIC,
 		    d);
@@ -1729,7 +1727,8 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		sq_msg(sq, "%s: resuming: %" PRIu64 " %s (%s) from an earlier "
 		    "run, from number %" PRIu64 "%s",
 		    pf_spilldir_path(sq->dir), sq->recovered,
-		    sq->conf.framing == PF_FRAME_BYTES ? "bytes" : "records", sz,
+		    sq->conf.framing == PF_FRAME_BYTES ? "bytes" : "records",
+		    sz,
 		    d, haveckpt ? "; any delivered after its last checkpoint "
 		    "come again" : "");
 	}

@@ -6,6 +6,7 @@
 # bursty producer and consumer (stallpipe) are stopped and continued at
 # random, and bqueue itself now and then.
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proc.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
@@ -25,20 +26,6 @@ awk 'BEGIN { srand(7); for (i = 0; i < 400; i++)
 	printf "%d %d\n", int(rand() * 3), 2 + int(rand() * 25) }' \
     > "$T/pauses"
 
-# stopper PID...: stop one of the PIDs at random for a random while,
-# continue it, and so on until the last PID (the consumer) has exited.
-stopper() {
-	while read -r which ms; do
-		eval "pid=\${$((which + 1))}"
-		kill -0 "$3" 2>/dev/null || break
-		kill -STOP "$pid" 2>/dev/null
-		sleep "0.0$(printf '%02d' "$ms")"
-		kill -CONT "$pid" 2>/dev/null
-		sleep 0.005
-	done < "$T/pauses"
-	kill -CONT "$@" 2>/dev/null
-}
-
 run=0
 for mode in "" -z --bytes; do
 	for mem in 4K 64M; do
@@ -52,7 +39,7 @@ for mode in "" -z --bytes; do
 		q=$!
 		stallpipe $((run + 50)) 16384 10000 < "$T/b" > "$T/out" &
 		c=$!
-		stopper $p $q $c &
+		stopper "$T/pauses" $p $q $c &
 		s=$!
 		wait $q
 		rc=$?

@@ -34,20 +34,6 @@ awk 'BEGIN { srand(5); for (i = 0; i < 400; i++)
 	printf "%d %d\n", int(rand() * 3), 2 + int(rand() * 25) }' \
     > "$T/pauses"
 
-# stopper PID...: stop one of the PIDs at random for a random while,
-# continue it, and so on until the last PID (the consumer) has exited.
-stopper() {
-	while read -r which ms; do
-		eval "pid=\${$((which + 1))}"
-		kill -0 "$3" 2>/dev/null || break
-		kill -STOP "$pid" 2>/dev/null
-		sleep "0.0$(printf '%02d' "$ms")"
-		kill -CONT "$pid" 2>/dev/null
-		sleep 0.005
-	done < "$T/pauses"
-	kill -CONT "$@" 2>/dev/null
-}
-
 # watchdog PID FILE: kill PID if FILE stops growing for 5 s (30 under
 # valgrind) while PID lives (a hang would otherwise hold the suite for
 # ever); says so in $T/hung.
@@ -99,7 +85,7 @@ run() {
 	q=$!
 	stallpipe $((_seed + 50)) 8192 10000 < "$T/b" > "$T/out" &
 	c=$!
-	stopper $p $q $c &
+	stopper "$T/pauses" $p $q $c &
 	s=$!
 	rm -f "$T/hung"
 	watchdog $q "$T/out" &

@@ -168,7 +168,8 @@ is "$(ls -A "$D")" "" "--drain leaves the directory empty"
 is "$(cat "$T/rc")" 141 "EPIPE: exit 141"
 is "$(cat "$T/out")" 1 "EPIPE: head got the first record"
 n=$(sed -n 's/^spill: reader went away: \([0-9]*\) records (.*) not delivered$/\1/p' "$T/err")
-like "$n" '^[1-9][0-9]*$' "EPIPE: reader went away: N records (size) not delivered"
+# N is 0 when the reader left while spill waited for input.
+like "$n" '^[0-9][0-9]*$' "EPIPE: reader went away: N records (size) not delivered"
 set -- $(counts "$T/err")
 [ $# -eq 4 ] && [ "$4" = "$n" ] && [ "$n" -eq $(($1 - $2)) ]
 ok $? "EPIPE: N = pending = received - delivered (${n:-?})"

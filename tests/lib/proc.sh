@@ -70,3 +70,21 @@ refused() {
 	cmp -s "$T/in" "$T/rest"
 	ok $? "$_name: no input consumed"
 }
+
+# stopper PAUSES PID...: for each line "WHICH MS" of the file PAUSES, stop
+# the WHICH-th PID (from 0) for MS milliseconds and continue it, until the
+# last PID (the consumer) has exited; then continue them all.
+stopper() {
+	_stop_pauses=$1
+	shift
+	eval "_stop_last=\${$#}"
+	while read -r which ms; do
+		eval "pid=\${$((which + 1))}"
+		kill -0 "$_stop_last" 2>/dev/null || break
+		kill -STOP "$pid" 2>/dev/null
+		sleep "0.0$(printf '%02d' "$ms")"
+		kill -CONT "$pid" 2>/dev/null
+		sleep 0.005
+	done < "$_stop_pauses"
+	kill -CONT "$@" 2>/dev/null
+}

@@ -68,7 +68,6 @@ static int	 watch_bad(const struct scan *);
 static int	 watch_unrated(const struct scan *);
 static void	 watch_table(FILE *, const struct scan *, int, int, int);
 static void	 watch_json(FILE *, const char *, const struct scan *);
-static void	 watch_jstr(FILE *, const char *);
 static void	 watch_jnum(FILE *, double, int);
 static char	*watch_num(char *, size_t, double);
 static int	 watch_flush(FILE *);
@@ -300,40 +299,6 @@ watch_table(FILE *fp, const struct scan *s, int width, int rows, int color)
 		fprintf(fp, "(%zu more)\n", s->n - n);
 }
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
-static void
-watch_jstr(FILE *fp, const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 k, need;
-
-	fputc('"', fp);
-	while (*p != '\0') {
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p++);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\u%04x", *p++);
-		else if (*p < 0x80)
-			fputc(*p++, fp);
-		else {
-			need = *p >= 0xc2 && *p <= 0xdf ? 1 :
-			    *p >= 0xe0 && *p <= 0xef ? 2 :
-			    *p >= 0xf0 && *p <= 0xf4 ? 3 : 0;
-			for (k = 1; k <= need; k++)
-				if ((p[k] & 0xc0) != 0x80)
-					break;
-			/* Overlong and surrogate forms pass: rare, harmless. */
-			if (need == 0 || k <= need) {
-				fputs("\\ufffd", fp);
-				p++;
-			} else {
-				fwrite(p, 1, need + 1, fp);
-				p += need + 1;
-			}
-		}
-	}
-	fputc('"', fp);
-}
 
 /* A number, or null when not known. */
 static void
@@ -357,21 +322,22 @@ watch_json(FILE *fp, const char *dir, const struct scan *s)
 	if ((c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) != (locale_t)0)
 		old = uselocale(c);
 	fputs("{\"dir\":", fp);
-	watch_jstr(fp, dir);
+	pf_json_string(fp, dir);
 	fprintf(fp, ",\"time\":%.3f,\"skipped\":%zu,\"stages\":[", s->now,
 	    s->skipped);
 	for (i = 0; i < s->n; i++) {
 		r = s->by[i];
 		st = &r->st;
 		fprintf(fp, "%s{\"stage\":", i > 0 ? "," : "");
-		watch_jstr(fp, st->name);
+		pf_json_string(fp, st->name);
 		fputs(",\"tool\":", fp);
-		watch_jstr(fp, st->tool);
+		pf_json_string(fp, st->tool);
 		fputs(",\"state\":", fp);
 		if (st->state < 0)
 			fputs("null", fp);
 		else
-			watch_jstr(fp, pf_state_name((enum pf_state)st->state));
+			pf_json_string(fp,
+			    pf_state_name((enum pf_state)st->state));
 		fprintf(fp, ",\"stale\":%s,\"pid\":", r->stale ? "true" :
 		    "false");
 		watch_jnum(fp, st->pid, st->pid > 0);

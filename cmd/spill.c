@@ -46,7 +46,7 @@ enum {
 };
 
 static void	 usage(void) __attribute__((noreturn));
-static int	 drain_file(const char *, const char *, int);
+static int	 drain_file(const char *, const char *);
 static int	 info(const char *, int);
 
 static const struct option longopts[] = {
@@ -111,7 +111,7 @@ usage(void)
  * starts with a zstd frame.  Returns an exit status.
  */
 static int
-drain_file(const char *path, const char *output, int quiet)
+drain_file(const char *path, const char *output)
 {
 	static const unsigned char zmagic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 	ZSTD_DCtx	*dctx = NULL;
@@ -127,7 +127,6 @@ drain_file(const char *path, const char *output, int quiet)
 	uint64_t	 off = 0;
 	int		 fd, ofd = STDOUT_FILENO, code = 1, first = 1, zst = 0;
 
-	(void)quiet;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		warn("--drain: %s", path);
 		return (1);
@@ -246,16 +245,9 @@ info(const char *dir, int json)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	}
 	if (json) {
-		printf("{\"directory\":\"");
-		for (errstr = dir; *errstr != '\0'; errstr++) {
-			if (*errstr == '"' || *errstr == '\\')
-				printf("\\%c", *errstr);
-			else if ((unsigned char)*errstr < 0x20)
-				printf("\\u%04x", (unsigned char)*errstr);
-			else
-				putchar(*errstr);
-		}
-		printf("\",\"segments\":%" PRIu64 ",\"%s\":%" PRIu64
+		printf("{\"directory\":");
+		pf_json_string(stdout, dir);
+		printf(",\"segments\":%" PRIu64 ",\"%s\":%" PRIu64
 		    ",\"raw_bytes\":%" PRIu64 ",\"stored_bytes\":%" PRIu64
 		    ",\"oldest\":", in.segments, unit, in.records,
 		    in.raw_bytes, in.stored_bytes);
@@ -270,17 +262,8 @@ info(const char *dir, int json)
 		    in.delivered, in.torn, in.others,
 		    in.corrupt ? "true" : "false");
 		if (in.corrupt) {
-			printf(",\"fault\":\"");
-			for (errstr = in.fault; *errstr != '\0'; errstr++) {
-				if (*errstr == '"' || *errstr == '\\')
-					printf("\\%c", *errstr);
-				else if ((unsigned char)*errstr < 0x20)
-					printf("\\u%04x",
-					    (unsigned char)*errstr);
-				else
-					putchar(*errstr);
-			}
-			printf("\"");
+			printf(",\"fault\":");
+			pf_json_string(stdout, in.fault);
 		}
 		printf("}\n");
 	} else {
@@ -460,8 +443,7 @@ main(int argc, char *argv[])
 			return (1);
 		}
 		if (!S_ISDIR(st.st_mode))
-			return (drain_file(drain, conf.opts.output,
-			    conf.opts.quiet));
+			return (drain_file(drain, conf.opts.output));
 		/* A spill directory: resume it with nothing new to add. */
 		sc.dir = drain;
 		sc.durable = 1;

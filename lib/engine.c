@@ -13,8 +13,6 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -33,7 +31,6 @@
 #define SPLICE_MAX	(1 << 20)
 #define TITLE_EVERY	(250 * PF_MSEC)
 #define STALE_MAX	(10 * PF_MSEC)	/* a read not yet followed by a write */
-#define PF_PAGE		4096		/* a pipe buffer's page */
 
 struct pf_engine {
 	const struct pf_engine_conf *conf;
@@ -147,18 +144,6 @@ engine_signals(struct pf_engine *e)
 
 static void
 engine_warn(struct pf_engine *e, const char *fmt, ...)
-{
-	va_list	ap;
-
-	fprintf(stderr, "%s: ", e->tool);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
-pf_engine_warn(struct pf_engine *e, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -1058,29 +1043,15 @@ pf_engine_pipe_fill(const struct pf_engine *e, int out)
 uint64_t
 pf_engine_out_unread(const struct pf_engine *e)
 {
-	int	n;
+	ssize_t	n;
 
-	if (e->out.kind != PF_IO_PIPE || e->out.fd < 0 ||
-	    ioctl(e->out.fd, FIONREAD, &n) == -1 || n < 0)
-		return (0);
-	return ((uint64_t)n);
+	return ((n = pf_io_pipe_unread(&e->out)) > 0 ? (uint64_t)n : 0);
 }
 
 size_t
 pf_engine_out_room(const struct pf_engine *e)
 {
-	uint64_t	unread, slots, used;
-
-	if (e->out.kind != PF_IO_PIPE || e->out.pipe_size <= 0)
-		return (SIZE_MAX);
-	/*
-	 * A pipe holds pages: at most one partly read at its head and one
-	 * partly filled at its tail besides the full ones.
-	 */
-	unread = pf_engine_out_unread(e);
-	slots = (uint64_t)e->out.pipe_size / PF_PAGE;
-	used = (unread + PF_PAGE - 1) / PF_PAGE + 1;
-	return (slots > used ? (size_t)((slots - used) * PF_PAGE) : 0);
+	return (pf_io_pipe_room(&e->out));
 }
 
 int

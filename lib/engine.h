@@ -116,8 +116,5 @@ int		 pf_engine_stopping(const struct pf_engine *);
 void		 pf_engine_exit(struct pf_engine *, int);
 /* The counters, for policies that move records themselves. */
 struct pf_counters *pf_engine_counters_rw(struct pf_engine *);
-/* A message on stderr prefixed with the tool's name. */
-void		 pf_engine_warn(struct pf_engine *, const char *, ...)
-		     __attribute__((format(printf, 2, 3)));
 
 #endif /* PF_ENGINE_H */

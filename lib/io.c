@@ -30,6 +30,8 @@
 #include "pipeflow.h"
 #include "io.h"
 
+#define IO_PAGE		4096	/* a pipe buffer's page */
+
 static int	 io_setup(struct pf_io *, int, int);
 
 /*
@@ -260,16 +262,42 @@ pf_io_pipe_grow(struct pf_io *io, int size)
 		io->pipe_size = got;
 }
 
-double
-pf_io_pipe_fill(const struct pf_io *io)
+ssize_t
+pf_io_pipe_unread(const struct pf_io *io)
 {
 	int	n;
 
-	if (io->kind != PF_IO_PIPE || io->pipe_size <= 0 || io->fd < 0)
+	if (io->kind != PF_IO_PIPE || io->fd < 0 ||
+	    ioctl(io->fd, FIONREAD, &n) == -1 || n < 0)
 		return (-1);
-	if (ioctl(io->fd, FIONREAD, &n) == -1)
+	return (n);
+}
+
+double
+pf_io_pipe_fill(const struct pf_io *io)
+{
+	ssize_t	n;
+
+	if (io->pipe_size <= 0 || (n = pf_io_pipe_unread(io)) == -1)
 		return (-1);
 	return ((double)n / io->pipe_size);
+}
+
+size_t
+pf_io_pipe_room(const struct pf_io *io)
+{
+	ssize_t		n;
+	uint64_t	slots, used;
+
+	if (io->pipe_size <= 0 || (n = pf_io_pipe_unread(io)) == -1)
+		return (SIZE_MAX);
+	/*
+	 * A pipe holds pages: besides the full ones, at most one partly
+	 * read at its head and one partly filled at its tail.
+	 */
+	slots = (uint64_t)io->pipe_size / IO_PAGE;
+	used = ((uint64_t)n + IO_PAGE - 1) / IO_PAGE + 1;
+	return (slots > used ? (size_t)((slots - used) * IO_PAGE) : 0);
 }
 
 int

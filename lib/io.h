@@ -72,6 +72,13 @@ int		 pf_io_pollable(const struct pf_io *);
 void		 pf_io_pipe_grow(struct pf_io *, int);
 /* Fill of a pipe as a fraction of its size, -1 if not a pipe. */
 double		 pf_io_pipe_fill(const struct pf_io *);
+/* Bytes in a pipe not read yet (FIONREAD), -1 if not a pipe. */
+ssize_t		 pf_io_pipe_unread(const struct pf_io *);
+/*
+ * Bytes a write to a pipe is sure to take whole: a conservative guess of
+ * its free room.  SIZE_MAX if not a pipe.
+ */
+size_t		 pf_io_pipe_room(const struct pf_io *);
 /*
  * Write all of len bytes to a blocking descriptor, retrying EINTR and
  * short writes (dead-letter files and the like).  0 or -1 with errno.

@@ -57,6 +57,8 @@ int		 pf_parse_rate(const char *, double *, int *, const char **);
 char		*pf_format_size(char *, size_t, uint64_t);
 /* Format a duration for people: "250ms", "1.5s", "2m03s".  Returns buf. */
 char		*pf_format_duration(char *, size_t, uint64_t);
+/* Write s as a JSON string; bytes that are not UTF-8 become U+FFFD. */
+void		 pf_json_string(FILE *, const char *);
 
 /* frame.c: record framing. */
 

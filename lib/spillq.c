@@ -118,7 +118,6 @@ struct pf_spillq {
 	uint32_t		 pass_nrec;	/* a bad frame to step over */
 
 	int			 eof;
-	int			 cut;
 	int			 qeof;		/* unterminated last record */
 	int			 qeof_done;
 	int			 qpartial;	/* the queue ends mid-record */
@@ -165,6 +164,7 @@ static size_t	 sq_toqueue(struct pf_spillq *, struct pf_queue *,
 		     const char *, size_t, int, int, uint64_t, uint64_t *);
 static void	 sq_unstage(struct pf_spillq *, size_t, uint64_t);
 static int	 sq_room(struct pf_spillq *, uint64_t, uint64_t);
+static uint64_t	 sq_free(struct pf_spillq *, uint64_t);
 static int	 sq_sync(struct pf_spillq *);
 static int	 sq_append(struct pf_spillq *, struct pf_engine *, uint64_t);
 static int	 sq_flush(struct pf_spillq *, struct pf_engine *, uint64_t,
@@ -450,8 +450,7 @@ sq_unstage(struct pf_spillq *sq, size_t n, uint64_t now)
 static int
 sq_room(struct pf_spillq *sq, uint64_t len, uint64_t now)
 {
-	struct statvfs	sv;
-	uint64_t	need = len + SQ_OVERHEAD;
+	uint64_t	need = len + SQ_OVERHEAD, avail;
 
 	if (sq->retry_at != 0 && now < sq->retry_at)
 		return (-1);
@@ -459,17 +458,25 @@ sq_room(struct pf_spillq *sq, uint64_t len, uint64_t now)
 	    sq->conf.max_disk)
 		return (-1);
 	if (sq->conf.min_free != 0) {
-		if (sq->free_at == 0 || now - sq->free_at >= SQ_STATFS) {
-			if (fstatvfs(sq->dfd, &sv) == 0)
-				sq->free_bytes = (uint64_t)sv.f_bavail *
-				    sv.f_frsize;
-			sq->free_at = now;
-		}
-		if (sq->free_bytes < need ||
-		    sq->free_bytes - need < sq->conf.min_free)
+		avail = sq_free(sq, now);
+		if (avail < need || avail - need < sq->conf.min_free)
 			return (-1);
 	}
 	return (0);
+}
+
+/* Free space on the directory's file system, read at most so often. */
+static uint64_t
+sq_free(struct pf_spillq *sq, uint64_t now)
+{
+	struct statvfs	sv;
+
+	if (sq->free_at == 0 || now - sq->free_at >= SQ_STATFS) {
+		if (fstatvfs(sq->dfd, &sv) == 0)
+			sq->free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+		sq->free_at = now;
+	}
+	return (sq->free_bytes);
 }
 
 /*
@@ -1261,6 +1268,7 @@ sq_quit(void *arg, struct pf_engine *e)
 	sq->r = NULL;
 	pf_spilldir_close(sq->dir, !sq->conf.durable);
 	sq->dir = NULL;
+	sq->dfd = -1;
 	sq->closed = 1;
 }
 
@@ -1373,6 +1381,7 @@ sq_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 		    "records");
 	pf_spilldir_close(sq->dir, !keep);
 	sq->dir = NULL;
+	sq->dfd = -1;
 	sq->closed = 1;
 }
 
@@ -1385,7 +1394,6 @@ static double
 sq_pressure(void *arg, struct pf_engine *e)
 {
 	struct pf_spillq	*sq = arg;
-	struct statvfs		 sv;
 	double			 mem, disk = 0, cap;
 
 	mem = pf_queue_fill(pf_engine_queue(e));
@@ -1397,8 +1405,8 @@ sq_pressure(void *arg, struct pf_engine *e)
 		return (1);
 	if (sq->conf.max_disk != 0)
 		disk = (double)sq->disk_stored / sq->conf.max_disk;
-	else if (sq->dfd != -1 && fstatvfs(sq->dfd, &sv) == 0) {
-		cap = (double)sv.f_bavail * sv.f_frsize + sq->disk_stored -
+	else if (sq->dfd != -1) {
+		cap = (double)sq_free(sq, pf_clock_now()) + sq->disk_stored -
 		    sq->conf.min_free;
 		if (cap > 0)
 			disk = sq->disk_stored / cap;

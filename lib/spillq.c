@@ -185,6 +185,7 @@ static int	 sq_in_data(void *, struct pf_engine *, size_t, uint64_t,
 static void	 sq_in_end(void *, struct pf_engine *, uint64_t, int);
 static int	 sq_pump(void *, struct pf_engine *, uint64_t);
 static uint64_t	 sq_held(void *, struct pf_engine *);
+static void	 sq_uncount(struct pf_spillq *, struct pf_engine *);
 static void	 sq_gone(void *, struct pf_engine *);
 static size_t	 sq_allow(void *, struct pf_engine *, uint64_t, uint64_t *);
 static size_t	 sq_whole(struct pf_spillq *, struct pf_engine *, uint64_t,
@@ -1292,6 +1293,19 @@ sq_held(void *arg, struct pf_engine *e)
 	return (0);
 }
 
+/*
+ * Durable, stopping with records kept: what the reader did not take is
+ * not delivered, whatever was written; the counts say so.
+ */
+static void
+sq_uncount(struct pf_spillq *sq, struct pf_engine *e)
+{
+	if (sq->conf.framing != PF_FRAME_BYTES &&
+	    sq->ckpt_seq >= sq->base_seq)
+		pf_engine_counters_rw(e)->records_out =
+		    sq->ckpt_seq - sq->base_seq + sq->base_out;
+}
+
 static void
 sq_gone(void *arg, struct pf_engine *e)
 {
@@ -1306,11 +1320,7 @@ sq_gone(void *arg, struct pf_engine *e)
 		(void)sq_flush(sq, e, pf_clock_now(), 1);
 		(void)sq_checkpoint(sq, e, sq->conf.sync != PF_SYNC_NONE);
 		sq->stopped = 1;
-		/* What the reader did not take is not delivered: it is kept. */
-		if (sq->conf.framing != PF_FRAME_BYTES &&
-		    sq->ckpt_seq >= sq->base_seq)
-			pf_engine_counters_rw(e)->records_out =
-			    sq->ckpt_seq - sq->base_seq + sq->base_out;
+		sq_uncount(sq, e);
 		if (!sq->conf.quiet)
 			sq_msg(sq, "reader went away: %" PRIu64 " %s kept in "
 			    "%s; run spill --durable -d %s again to deliver "
@@ -1352,6 +1362,8 @@ sq_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 			keep = 1;
 		keep |= sq->nsegs > 0 || sq->slen > 0 ||
 		    sq->ckpt_seq != sq->next_seq;
+		if (keep)
+			sq_uncount(sq, e);
 		if (keep && !sq->conf.quiet && pf_engine_stopping(e) &&
 		    sq->next_seq > sq->ckpt_seq)
 			sq_msg(sq, "%" PRIu64 " %s kept in %s for the next "
@@ -1455,8 +1467,8 @@ sq_metrics(FILE *f, const char *labels, void *arg)
 	    "\n"
 	    "pipeflow_spill_written_bytes_total{%s,kind=\"stored\"} %" PRIu64
 	    "\n", labels, sq->written, labels, sq->written_stored);
-	fprintf(f, "# HELP pipeflow_spill_full Whether a disk bound holds "
-	    "input back.\n"
+	fprintf(f, "# HELP pipeflow_spill_full Whether a disk bound or a "
+	    "full disk holds input back.\n"
 	    "# TYPE pipeflow_spill_full gauge\n"
 	    "pipeflow_spill_full{%s} %d\n", labels, sq->full);
 }

@@ -144,6 +144,9 @@ kept=$(sed -n "s|^spill: \([0-9]*\) records kept in $D for the next run\$|\\1|p"
 like "$kept" '^[1-9][0-9]*$' "--durable, SIGTERM: says N records kept in DIR for the next run"
 set -- $(counts "$T/err")
 received=${1:-0}
+# Records left unread in the pipe are kept, so not counted delivered.
+is "$(( ${4:-0} ))" "${kept:-x}" \
+    "--durable, SIGTERM: the counts' pending is the N kept"
 whole "$T/out"
 ok $? "--durable, SIGTERM: run 1's last record is whole"
 # (a torn last record aside)

@@ -157,8 +157,7 @@ lw_inspect(void *arg, const char *rec, size_t len, uint64_t now)
 	}
 	wall = (int64_t)now + lw->wall_off;
 	lw->last_age = t < wall ? (uint64_t)(wall - t) : 0;
-	pf_hist_add(&lw->iv, lw->last_age);
-	pf_hist_add(&lw->all, lw->last_age);
+	pf_hist_add(&lw->iv, lw->last_age);	/* into all at its end */
 }
 
 static double
@@ -192,7 +191,7 @@ lw_stall(struct lagwatch *lw, struct pf_engine *e, uint64_t now)
 	if (lw->stall == 0)
 		return;
 	if (c->bytes_out != lw->stall_out ||
-	    pf_queue_bytes(pf_engine_queue(e)) == 0) {
+	    pf_engine_unsent(e) == 0) {
 		lw->stall_out = c->bytes_out;
 		lw->stall_since = now;
 		lw->stalled = 0;
@@ -433,6 +432,7 @@ lw_tick(void *arg, struct pf_engine *e, uint64_t now, int final)
 	lw_stall(lw, e, now);
 	if (final || now - lw->iv_start >= lw->interval) {
 		lw_roll(lw, e, now);
+		pf_hist_merge(&lw->all, &lw->iv);
 		if (!lw->tty && !final && !lw->quiet)
 			lw_line(lw, e, now, 0);
 		if (!final) {
@@ -651,6 +651,7 @@ main(int argc, char *argv[])
 	conf.policy.tick_interval = (lw.interval + n - 1) / n;
 	if (lw.has_field)
 		conf.policy.inspect = lw_inspect;
+	conf.look_only = 1;
 	conf.policy.arg = &lw;
 	r = pf_engine_run(&conf);
 	if (lw.log != stderr && fclose(lw.log) == EOF && r == 0) {

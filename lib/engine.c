@@ -9,7 +9,9 @@
  * is wanted of them: the input while the queue has room, the output while
  * records wait; so a stalled neighbour costs no CPU.  In --bytes mode,
  * while the queue is empty, data goes from pipe to pipe by splice(2)
- * without entering user memory.
+ * without entering user memory; in line and NUL modes a stage that only
+ * looks at its records has them pass the same way, read from a duplicate
+ * (lib/tee.c).
  */
 #include "config.h"
 
@@ -26,6 +28,7 @@
 #include "pipeflow.h"
 #include "engine.h"
 #include "io.h"
+#include "tee.h"
 
 #define PIPE_GROW	(1 << 20)
 #define SPLICE_MAX	(1 << 20)
@@ -39,6 +42,7 @@ struct pf_engine {
 	struct pf_io		 in;
 	struct pf_io		 out;
 	struct pf_queue		*q;
+	struct pf_tee		*tee;		/* records pass by tee(2) */
 	struct pf_statem	*sm;
 	struct pf_status	*st;
 	struct pf_counters	 c;
@@ -96,6 +100,8 @@ static size_t	 engine_space(struct pf_engine *);
 static uint64_t	 engine_held(struct pf_engine *);
 static int	 engine_write(struct pf_engine *, size_t, uint64_t);
 static int	 engine_splice(struct pf_engine *, uint64_t);
+static int	 engine_tee_read(struct pf_engine *, uint64_t);
+static int	 engine_tee_write(struct pf_engine *, uint64_t);
 static void	 engine_cleanup(struct pf_engine *);
 static void	 engine_raise(struct pf_engine *, int)
 		     __attribute__((noreturn));
@@ -220,7 +226,8 @@ engine_transition(struct pf_engine *e, enum pf_state prev, double pressure)
 static void
 engine_snapshot(struct pf_engine *e, uint64_t now)
 {
-	e->c.buffer_bytes = pf_queue_bytes(e->q);
+	e->c.buffer_bytes = pf_queue_bytes(e->q) +
+	    (e->tee != NULL ? pf_tee_held(e->tee) : 0);
 	e->c.buffer_records = pf_queue_records(e->q);
 	e->c.buffer_capacity = pf_queue_capacity(e->q);
 	e->c.oldest_age = pf_queue_oldest_age(e->q, now);
@@ -417,6 +424,11 @@ engine_input_end(struct pf_engine *e, uint64_t now)
 	e->carry_len = 0;
 	if (e->conf->policy.in_space != NULL) {
 		e->conf->policy.in_end(e->conf->policy.arg, e, now, 0);
+		return;
+	}
+	if (e->tee != NULL) {
+		e->c.records_in += pf_tee_end(e->tee, e->conf->policy.inspect,
+		    e->conf->policy.arg, now);
 		return;
 	}
 	r = pf_queue_eof(e->q, now, &n);
@@ -670,6 +682,72 @@ engine_splice(struct pf_engine *e, uint64_t now)
 	return (0);
 }
 
+/* A look at what waits in the input (lib/tee.c). */
+static int
+engine_tee_read(struct pf_engine *e, uint64_t now)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	ssize_t			 n;
+	uint64_t		 recs;
+
+	n = pf_tee_look(e->tee, pol->inspect, pol->arg, now, &recs);
+	if (n > 0) {
+		e->c.bytes_in += n;
+		e->c.records_in += recs;
+		if ((e->toolong = pf_tee_toolong(e->tee)) != 0)
+			e->eof = 1;	/* deliver every earlier record */
+		else if (pf_tee_take(e->tee) == -1)
+			goto fail;	/* no whole record: take it now */
+		return (0);
+	}
+	if (n == 0) {
+		engine_input_end(e, now);
+		return (0);
+	}
+	if (errno == EAGAIN)
+		return (0);
+	if (errno == EINVAL) {
+		/* Before anything was looked at: read and write instead. */
+		pf_tee_free(e->tee);
+		e->tee = NULL;
+		return (0);
+	}
+fail:
+	engine_warn(e, "read error: %s: %s", e->in.name, strerror(errno));
+	e->exitcode = 1;
+	engine_input_end(e, now);
+	return (0);
+}
+
+static int
+engine_tee_write(struct pf_engine *e, uint64_t now)
+{
+	uint64_t	bytes, recs;
+	int		r;
+
+	(void)now;
+	r = pf_tee_move(e->tee, &bytes, &recs);
+	e->c.bytes_out += bytes;
+	e->c.records_out += recs;
+	if (bytes > 0)
+		e->wait_since = 0;
+	if (r == -1) {
+		if (errno == EAGAIN)
+			return (0);
+		if (errno == EPIPE)
+			engine_epipe(e);
+		engine_warn(e, "write error: %s: %s", e->out.name,
+		    strerror(errno));
+		return (-1);
+	}
+	if (pf_tee_take(e->tee) == -1) {
+		engine_warn(e, "read error: %s: %s", e->in.name,
+		    strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
 /* Exit protocol: close the output, report, remove the status file. */
 static int
 engine_finish(struct pf_engine *e, int code)
@@ -688,7 +766,9 @@ engine_finish(struct pf_engine *e, int code)
 		code = 1;
 	}
 	e->dlfd = -1;
-	if ((pending = pf_queue_pending(e->q)) > 0 && !e->o->quiet) {
+	pending = pf_queue_pending(e->q) +
+	    (e->tee != NULL ? pf_tee_partial(e->tee) : 0);
+	if (pending > 0 && !e->o->quiet) {
 		/* Only a stop signal cuts the input short of a record end. */
 		pf_format_size(sz, sizeof(sz), pending);
 		engine_warn(e, "input cut short: a partial record (%s) not "
@@ -764,7 +844,7 @@ engine_loop(struct pf_engine *e)
 		if (e->stop_code >= 0)
 			return (e->stop_code);
 
-		if (e->eof && pf_queue_bytes(e->q) == 0 &&
+		if (e->eof && pf_engine_unsent(e) == 0 &&
 		    !pf_queue_waiting(e->q) && engine_held(e) == 0)
 			break;
 
@@ -777,6 +857,10 @@ engine_loop(struct pf_engine *e)
 			allow = 0;
 		want_write = allow > 0;
 		want_read = !e->eof && engine_space(e) > 0;
+		if (e->tee != NULL) {
+			want_write = pf_tee_pending(e->tee) > 0;
+			want_read = !e->eof && pf_tee_ready(e->tee);
+		}
 		try_splice = e->splice && want_read && pol->in_space == NULL &&
 		    pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0 &&
 		    pol->out_allow == NULL;
@@ -872,7 +956,10 @@ engine_loop(struct pf_engine *e)
 		 * starts over at its base instead of walking all of it.
 		 */
 		draining = out_ready && want_write && pf_queue_waiting(e->q);
-		if (out_ready && want_write &&
+		if (out_ready && want_write && e->tee != NULL) {
+			if (engine_tee_write(e, now) == -1)
+				return (1);
+		} else if (out_ready && want_write &&
 		    engine_write(e, allow, now) == -1)
 			return (1);
 		/*
@@ -882,7 +969,8 @@ engine_loop(struct pf_engine *e)
 		 */
 		engine_tick(e, now, 0);
 		if (in_ready && !draining) {
-			if (engine_read(e, now) == -1)
+			if ((e->tee != NULL ? engine_tee_read(e, now) :
+			    engine_read(e, now)) == -1)
 				return (1);
 			e->stale_since = now;
 		}
@@ -960,6 +1048,10 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	pf_io_pipe_grow(&e.out, PIPE_GROW);
 	e.splice = conf->queue.framing == PF_FRAME_BYTES &&
 	    pf_io_can_splice(&e.in, &e.out);
+	if (conf->look_only && conf->policy.in_space == NULL &&
+	    conf->policy.out_allow == NULL)
+		e.tee = pf_tee_new(&e.in, &e.out, conf->queue.framing,
+		    conf->queue.max_record);
 
 	if ((e.q = pf_queue_new(&conf->queue, engine_drop, &e)) == NULL) {
 		engine_warn(&e, "buffer: %s", strerror(errno));
@@ -997,12 +1089,14 @@ pf_engine_run(const struct pf_engine_conf *conf)
 		engine_cleanup(&e);
 		pf_queue_free(e.q);
 		pf_statem_free(e.sm);
+		pf_tee_free(e.tee);
 		free(e.carry);
 		return (code);
 	}
 	code = engine_finish(&e, code);
 	pf_queue_free(e.q);
 	pf_statem_free(e.sm);
+	pf_tee_free(e.tee);
 	free(e.carry);
 	/*
 	 * A stop signal that came after the last wait still counts, and so
@@ -1052,6 +1146,13 @@ size_t
 pf_engine_out_room(const struct pf_engine *e)
 {
 	return (pf_io_pipe_room(&e->out));
+}
+
+size_t
+pf_engine_unsent(const struct pf_engine *e)
+{
+	return (pf_queue_bytes(e->q) +
+	    (e->tee != NULL ? pf_tee_pending(e->tee) : 0));
 }
 
 int

@@ -79,6 +79,12 @@ struct pf_engine_conf {
 	struct pf_queue_limits	 queue;
 	uint64_t		 timeout;	/* --timeout, 0: none */
 	const char		*dead_letter;	/* --dead-letter FILE */
+	/*
+	 * Records pass unchanged and the policy only looks at them: in line
+	 * and NUL modes between two pipes they go by tee(2) and splice(2),
+	 * not through the queue (lib/tee.c).  Not with in_space or out_allow.
+	 */
+	int			 look_only;
 	struct pf_policy	 policy;
 };
 
@@ -106,6 +112,8 @@ uint64_t	 pf_engine_out_unread(const struct pf_engine *);
  * of a pipe's free room (SIZE_MAX when the output is not a pipe).
  */
 size_t		 pf_engine_out_room(const struct pf_engine *);
+/* Bytes read in that wait to be written, in the queue or in the input. */
+size_t		 pf_engine_unsent(const struct pf_engine *);
 /* Whether a stop signal (SIGTERM, SIGINT) came. */
 int		 pf_engine_stopping(const struct pf_engine *);
 /*

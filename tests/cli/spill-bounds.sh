@@ -111,7 +111,7 @@ for level in 0 1; do
 	ok $? "$m: nothing lost: output = input"
 	top=$(sort -n "$T/sizes" | tail -n 1)
 	n=$(wc -l < "$T/sizes")
-	[ "$n" -ge 50 ] && [ "$top" -le $max ]
+	[ "$n" -ge 20 ] && [ "$top" -le $max ]
 	ok $? "$m: at most $top bytes on disk over $n samples, bound $max"
 	is "$(cat "$T/err")" "" "$m: nothing on stderr"
 done
@@ -142,7 +142,7 @@ if mount -t tmpfs -o size=4M tmpfs "$T/mnt" > /dev/null 2>&1; then
 	ok $? "$m: nothing lost: output = input"
 	low=$(sort -n "$T/free" | head -n 1)
 	n=$(wc -l < "$T/free")
-	[ "$n" -ge 50 ] && [ "$low" -ge $keep ]
+	[ "$n" -ge 20 ] && [ "$low" -ge $keep ]
 	ok $? "$m: at least $low bytes free over $n samples, bound $keep"
 	is "$(cat "$T/err")" "" "$m: nothing on stderr"
 	umount "$T/mnt"

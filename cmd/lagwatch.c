@@ -46,6 +46,7 @@ struct lagwatch {
 	struct pf_field	 field;
 	int		 has_field;
 	enum pf_timefmt	 tfmt;
+	struct pf_timememo memo;	/* whole units of the last time */
 	uint64_t	 age_target;
 	uint64_t	 stall;
 	uint64_t	 interval;
@@ -151,7 +152,7 @@ lw_inspect(void *arg, const char *rec, size_t len, uint64_t now)
 	if (!lw->has_field)
 		return;
 	if (pf_field_get(&lw->field, rec, len, &v, &vlen) != 1 ||
-	    pf_time_parse(v, vlen, lw->tfmt, &t, &e) == -1) {
+	    pf_time_parse_memo(&lw->memo, v, vlen, lw->tfmt, &t, &e) == -1) {
 		lw->no_time++;
 		return;
 	}

@@ -17,14 +17,33 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "pipeflow.h"
 
 /* Brackets a skipped value may nest: one bit each in skip_value(). */
 #define JSON_MAXNEST	1024
 
+/*
+ * Eight bytes at a time where a word holds them in string order from its
+ * low end: the end of a blank-separated field, and eight digits of a
+ * timestamp, found with a few word operations instead of a loop.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FIELD_SWAR	1
+#define ONES		0x0101010101010101ULL
+#define HIGHS		0x8080808080808080ULL
+static uint64_t	 load8(const char *);
+static uint64_t	 zero_bytes(uint64_t);
+#endif
+
 static int	 is_blank(int);
+static const char *skip_word(const char *, const char *);
 static const char *skip_ws(const char *, const char *);
 static const char *skip_string(const char *, const char *);
 static const char *skip_number(const char *, const char *);
@@ -38,8 +57,9 @@ static int	 get_json(const struct pf_field *, const char *, size_t,
 		     const char **, size_t *);
 static int	 time_fail(const char **, const char *);
 static int	 digits(const char *, const char *, size_t, int *);
-static int	 time_epoch(const char *, size_t, uint64_t, int64_t *,
-		     const char **);
+static int	 time_epoch(const char *, size_t, unsigned int,
+		     struct pf_timememo *, int64_t *, const char **);
+static int	 memo_match(const struct pf_timememo *, const char *, size_t);
 static int	 time_rfc3339(const char *, size_t, int64_t *, const char **);
 static int	 leap_year(int);
 static int64_t	 days_from_civil(int, int, int);
@@ -135,21 +155,95 @@ is_blank(int c)
 	return (c == ' ' || c == '\t');
 }
 
+#ifdef FIELD_SWAR
+static uint64_t
+load8(const char *p)
+{
+	uint64_t	x;
+
+	memcpy(&x, p, sizeof(x));
+	return (x);
+}
+
+/*
+ * The high bit of every zero byte of x.  A borrow can mark bytes above a
+ * zero byte too, never below one: the lowest mark is always exact.
+ */
+static uint64_t
+zero_bytes(uint64_t x)
+{
+	return ((x - ONES) & ~x & HIGHS);
+}
+
+#endif
+
+/* The first blank at or after p, or end. */
+static inline const char *
+skip_word(const char *p, const char *end)
+{
+#ifdef FIELD_SWAR
+	uint64_t	x, m;
+
+	for (; end - p >= 8; p += 8) {
+		x = load8(p);
+		m = zero_bytes(x ^ (ONES * ' ')) |
+		    zero_bytes(x ^ (ONES * '\t'));
+		if (m != 0)
+			return (p + (__builtin_ctzll(m) >> 3));
+	}
+#endif
+	while (p < end && !is_blank(*p))
+		p++;
+	return (p);
+}
+
+/*
+ * The num-th run of non-blanks.  With SSE2, sixteen bytes at a time: a
+ * mask of their blanks shows where fields start (a non-blank after a
+ * blank) and end, and the field wanted is found by counting starts.
+ */
 static int
 get_blanks(const struct pf_field *f, const char *rec, size_t len,
     const char **val, size_t *vlen)
 {
 	const char	*p = rec, *end = rec + len, *start;
-	unsigned int	 n;
+	unsigned int	 n = 0;
+#ifdef __SSE2__
+	const __m128i	 sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	__m128i		 x;
+	unsigned int	 blank, word, starts, prev = 0, at;
 
-	for (n = 1;; n++) {
+	for (; end - p >= 16; p += 16) {
+		x = _mm_loadu_si128((const void *)p);
+		blank = (unsigned int)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(x, tab)));
+		word = ~blank & 0xffff;
+		starts = word & ~((word << 1) | prev);
+		prev = word >> 15;
+		for (; starts != 0; starts &= starts - 1) {
+			if (++n < f->num)
+				continue;
+			at = __builtin_ctz(starts);
+			start = p + at;
+			blank &= ~0U << at;
+			p = blank != 0 ? p + __builtin_ctz(blank) :
+			    skip_word(p + 16, end);
+			*val = start;
+			*vlen = p - start;
+			return (1);
+		}
+	}
+	/* The rest of a field the last block ended in. */
+	if (prev)
+		p = skip_word(p, end);
+#endif
+	for (n++;; n++) {
 		while (p < end && is_blank(*p))
 			p++;
 		if (p == end)
 			return (0);
 		start = p;
-		while (p < end && !is_blank(*p))
-			p++;
+		p = skip_word(p, end);
 		if (n == f->num) {
 			*val = start;
 			*vlen = p - start;
@@ -440,13 +534,20 @@ int
 pf_time_parse(const char *s, size_t len, enum pf_timefmt fmt, int64_t *ns,
     const char **errstr)
 {
+	return (pf_time_parse_memo(NULL, s, len, fmt, ns, errstr));
+}
+
+int
+pf_time_parse_memo(struct pf_timememo *m, const char *s, size_t len,
+    enum pf_timefmt fmt, int64_t *ns, const char **errstr)
+{
 	switch (fmt) {
 	case PF_TIME_EPOCH:
-		return (time_epoch(s, len, PF_NSEC, ns, errstr));
+		return (time_epoch(s, len, 9, m, ns, errstr));
 	case PF_TIME_EPOCH_MS:
-		return (time_epoch(s, len, PF_MSEC, ns, errstr));
+		return (time_epoch(s, len, 6, m, ns, errstr));
 	case PF_TIME_EPOCH_US:
-		return (time_epoch(s, len, 1000, ns, errstr));
+		return (time_epoch(s, len, 3, m, ns, errstr));
 	case PF_TIME_RFC3339:
 		return (time_rfc3339(s, len, ns, errstr));
 	}
@@ -475,44 +576,90 @@ digits(const char *p, const char *end, size_t n, int *v)
 }
 
 /*
- * An unsigned decimal of units worth unit nanoseconds each.  The integer
- * part saturates rather than wraps, so overflow is reported only once
- * the whole string is known to be well formed.
+ * Whether the len bytes at s start with the digits m holds, and no more
+ * digits follow them.  Eight to sixteen of them (today's seconds,
+ * milliseconds) are two overlapping word compares.
  */
 static int
-time_epoch(const char *s, size_t len, uint64_t unit, int64_t *ns,
-    const char **errstr)
+memo_match(const struct pf_timememo *m, const char *s, size_t len)
 {
-	const char	*p = s, *end = s + len, *d;
-	uint64_t	 ip = 0, frac = 0, scale;
-	int		 big = 0;
+	size_t	n = m->len;
 
-	for (d = p; p < end && *p >= '0' && *p <= '9'; p++) {
+	if (n == 0 || len < n || (len > n && (unsigned int)(s[n] - '0') <= 9))
+		return (0);
+#ifdef FIELD_SWAR
+	if (n >= 8 && n <= 16)
+		return (((load8(s) ^ load8(m->digits)) |
+		    (load8(s + n - 8) ^ load8(m->digits + n - 8))) == 0);
+#endif
+	return (memcmp(s, m->digits, n) == 0);
+}
+
+/*
+ * An unsigned decimal of units worth 10^places nanoseconds each.
+ * The integer part saturates rather than wraps, so overflow is reported
+ * only once the whole string is known to be well formed.  Fraction digits
+ * past whole nanoseconds are checked and dropped.
+ */
+static int
+time_epoch(const char *s, size_t len, unsigned int places,
+    struct pf_timememo *m, int64_t *ns, const char **errstr)
+{
+	static const uint64_t	 pow10[10] = { 1, 10, 100, 1000, 10000,
+	    100000, 1000000, 10000000, 100000000, 1000000000 };
+#define IPMAX(k)	((uint64_t)INT64_MAX / (k))
+	static const uint64_t	 ipmax[10] = { IPMAX(1), IPMAX(10),
+	    IPMAX(100), IPMAX(1000), IPMAX(10000), IPMAX(100000),
+	    IPMAX(1000000), IPMAX(10000000), IPMAX(100000000),
+	    IPMAX(1000000000) };
+#undef IPMAX
+	const unsigned char	*p = (const unsigned char *)s, *end = p + len;
+	const unsigned char	*d, *lim;
+	uint64_t		 ip = 0, frac = 0;
+	unsigned int		 c, k;
+	int			 big = 0;
+
+	d = p;
+	if (m != NULL && memo_match(m, s, len)) {
+		ip = m->units;
+		p += m->len;
+		goto point;
+	}
+	/* Nineteen digits cannot overflow: check only past them. */
+	for (; p < end && (c = *p - '0') <= 9 && p - d < 19; p++)
+		ip = ip * 10 + c;
+	for (; p < end && (c = *p - '0') <= 9; p++) {
 		if (ip > (UINT64_MAX - 9) / 10)
 			big = 1;
 		else
-			ip = ip * 10 + (*p - '0');
+			ip = ip * 10 + c;
 	}
 	if (p == d)
 		return (time_fail(errstr, "invalid time"));
+	if (m != NULL && !big && (size_t)(p - d) <= sizeof(m->digits)) {
+		m->units = ip;
+		m->len = p - d;
+		memcpy(m->digits, d, m->len);
+	}
+point:
 	if (p < end && *p == '.') {
-		/* Keep as many fraction digits as make whole ns. */
-		scale = unit;
-		for (d = ++p; p < end && *p >= '0' && *p <= '9'; p++) {
-			if (scale >= 10) {
-				scale /= 10;
-				frac += (uint64_t)(*p - '0') * scale;
-			}
-		}
+		d = ++p;
+		lim = (size_t)(end - p) > places ? p + places : end;
+		for (; p < lim && (c = *p - '0') <= 9; p++)
+			frac = frac * 10 + c;
+		k = p - d;
+		while (p < end && (unsigned int)(*p - '0') <= 9)
+			p++;
 		if (p == d)
 			return (time_fail(errstr, "invalid time"));
+		frac *= pow10[places - k];
 	}
 	if (p != end)
 		return (time_fail(errstr, "invalid time"));
-	if (big || ip > (uint64_t)INT64_MAX / unit ||
-	    ip * unit > (uint64_t)INT64_MAX - frac)
+	if (big || ip > ipmax[places] ||
+	    ip * pow10[places] > (uint64_t)INT64_MAX - frac)
 		return (time_fail(errstr, "time out of range"));
-	*ns = (int64_t)(ip * unit + frac);
+	*ns = (int64_t)(ip * pow10[places] + frac);
 	*errstr = NULL;
 	return (0);
 }

@@ -284,6 +284,19 @@ int		 pf_timefmt_parse(const char *, enum pf_timefmt *);
  */
 int		 pf_time_parse(const char *, size_t, enum pf_timefmt,
 		     int64_t *, const char **);
+/*
+ * The same, remembering the whole units (the digits before the point) of
+ * the last epoch time read, which the times of a stream's consecutive
+ * records mostly share: when they match, only the fraction is read.  A
+ * zeroed struct is empty; the result never depends on what it holds.
+ */
+struct pf_timememo {
+	uint64_t	 units;		/* their value */
+	size_t		 len;		/* how many digits, 0: none */
+	char		 digits[24];
+};
+int		 pf_time_parse_memo(struct pf_timememo *, const char *,
+		     size_t, enum pf_timefmt, int64_t *, const char **);
 
 /* quantile.c: ages and latencies, summarised. */
 

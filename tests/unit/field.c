@@ -41,6 +41,11 @@ static void	 test_timefmt(void);
 static void	 test_epoch(void);
 static void	 test_rfc3339(void);
 static void	 test_calendar(void);
+static int	 ref_blanks(const char *, size_t, unsigned int, size_t *,
+		     size_t *);
+static int	 ref_epoch(const char *, size_t, unsigned int, int64_t *);
+static void	 test_blanks_random(void);
+static void	 test_epoch_random(void);
 
 static const char *fmtname[] = { "epoch", "epoch-ms", "epoch-us",
     "rfc3339" };
@@ -731,6 +736,237 @@ test_calendar(void)
 	    "rfc3339 agrees with a day counter on %d days", days);
 }
 
+/* Field n split on blanks, one byte at a time: offset and length. */
+static int
+ref_blanks(const char *r, size_t len, unsigned int n, size_t *off,
+    size_t *vlen)
+{
+	size_t		i = 0, st;
+	unsigned int	k;
+
+	for (k = 1;; k++) {
+		while (i < len && (r[i] == ' ' || r[i] == '\t'))
+			i++;
+		if (i == len)
+			return (0);
+		for (st = i; i < len && r[i] != ' ' && r[i] != '\t'; i++)
+			;
+		if (k == n) {
+			*off = st;
+			*vlen = i - st;
+			return (1);
+		}
+	}
+}
+
+/*
+ * Blank-separated fields of random records, each in a buffer of exactly
+ * its size (so that the sanitizers see any read past it), at every
+ * length up to past several 16-byte blocks, agree with the byte loop.
+ */
+static void
+test_blanks_random(void)
+{
+	static const char	 alpha[] = " \t\t  ab0.:\xff\n\0";
+	struct pf_field		 f;
+	const char		*errstr, *v;
+	char			 spec[8], *r;
+	size_t			 len, vlen, off = 0, wlen = 0;
+	unsigned int		 n, i, bad = 0, runs = 0, found = 0;
+	int			 got, want;
+
+	srandom(7);
+	for (i = 0; i < 200000; i++) {
+		len = random() % 90;
+		n = 1 + random() % 14;
+		if ((r = malloc(len ? len : 1)) == NULL)
+			break;
+		for (off = 0; off < len; off++)
+			r[off] = (random() % 3 == 0) ? 'x' :
+			    alpha[random() % (sizeof(alpha) - 1)];
+		snprintf(spec, sizeof(spec), "%u", n);
+		if (pf_field_parse(&f, spec, NULL, &errstr) == -1) {
+			free(r);
+			bad++;
+			continue;
+		}
+		got = pf_field_get(&f, r, len, &v, &vlen);
+		want = ref_blanks(r, len, n, &off, &wlen);
+		if (got != want || (got == 1 && (v != r + off ||
+		    vlen != wlen))) {
+			if (bad++ < 5)
+				diag("%s: field %u of %zu bytes: got %d "
+				    "(%td, %zu), want %d (%zu, %zu)",
+				    show(r, len), n, len, got,
+				    got == 1 ? v - r : 0, got == 1 ? vlen : 0,
+				    want, off, wlen);
+		}
+		found += want;
+		runs++;
+		free(r);
+	}
+	ok(bad == 0 && runs == 200000 && found > 50000,
+	    "blank fields agree with a byte loop on %u random records "
+	    "(%u found)", runs, found);
+}
+
+/* An epoch timestamp of 10^places ns units, one digit at a time. */
+static int
+ref_epoch(const char *s, size_t len, unsigned int places, int64_t *ns)
+{
+	unsigned __int128	ip = 0, frac = 0;
+	size_t			i = 0, d;
+	unsigned int		k = 0;
+	int			big = 0;
+
+	for (d = i; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (ip > (unsigned __int128)1 << 100)
+			big = 1;
+		else
+			ip = ip * 10 + (s[i] - '0');
+	}
+	if (i == d)
+		return (-1);
+	if (i < len && s[i] == '.') {
+		for (d = ++i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			if (k < places) {
+				frac = frac * 10 + (s[i] - '0');
+				k++;
+			}
+		if (i == d)
+			return (-1);
+		for (; k < places; k++)
+			frac *= 10;
+	}
+	if (i != len)
+		return (-1);
+	for (k = 0; k < places; k++)
+		ip *= 10;
+	if (big || ip + frac > (unsigned __int128)INT64_MAX)
+		return (-2);
+	*ns = (int64_t)(ip + frac);
+	return (0);
+}
+
+/*
+ * Random epoch strings -- digit runs of every length on both sides of the
+ * point, leading zeros, now and then a stray byte, and half the time a
+ * change to the one before as in a stream -- each in a buffer of exactly
+ * its size, agree with the digit loop in all three units, with and
+ * without the memo of the last whole units.
+ */
+static void
+test_epoch_random(void)
+{
+	static const char	 junk[] = "x:/.- \0\xff";
+	static const enum pf_timefmt fmts[3] = { PF_TIME_EPOCH,
+	    PF_TIME_EPOCH_MS, PF_TIME_EPOCH_US };
+	static const unsigned int places[3] = { 9, 6, 3 };
+	struct pf_timememo	 memo;
+	const char		*errstr, *merr;
+	char			 tmp[96], *s;
+	size_t			 len, plen = 0, j, ni, nf;
+	unsigned int		 i, bad = 0, good = 0, mbad = 0, memos = 0, m;
+	int64_t			 got, want, mgot;
+	int			 r, w, mr;
+
+	memset(&memo, 0, sizeof(memo));
+	srandom(11);
+	for (i = 0; i < 300000; i++) {
+		if (i > 0 && random() % 2 == 0) {
+			/* Like the last: a stream's next record. */
+			len = plen;
+			for (j = 0; j < len && tmp[j] >= '0' && tmp[j] <= '9';
+			    j++)
+				;
+			switch (random() % 4) {
+			case 0:		/* another fraction */
+				len = j;
+				nf = random() % 12;
+				if (nf > 0)
+					tmp[len++] = '.';
+				for (; nf > 0; nf--)
+					tmp[len++] = '0' + random() % 10;
+				break;
+			case 1:		/* the next second, or so */
+				if (j > 0)
+					tmp[j - 1] = '0' + random() % 10;
+				break;
+			case 2:		/* one more whole digit */
+				if (j < 30) {
+					memmove(tmp + j + 1, tmp + j, len - j);
+					tmp[j] = '0' + random() % 10;
+					len++;
+				}
+				break;
+			default:	/* one fewer */
+				if (j > 0) {
+					memmove(tmp + j - 1, tmp + j, len - j);
+					len--;
+				}
+				break;
+			}
+		} else {
+			ni = random() % 24;
+			nf = random() % 4 == 0 ? 0 : random() % 14;
+			len = 0;
+			for (j = 0; j < ni; j++)
+				tmp[len++] = (j < 3 && random() % 4 == 0) ?
+				    '0' : '0' + random() % 10;
+			if (nf > 0 || random() % 8 == 0)
+				tmp[len++] = '.';
+			for (j = 0; j < nf; j++)
+				tmp[len++] = '0' + random() % 10;
+			if (len > 0 && random() % 6 == 0)
+				tmp[random() % len] = junk[random() %
+				    (sizeof(junk) - 1)];
+		}
+		plen = len;
+		if ((s = malloc(len ? len : 1)) == NULL)
+			break;
+		memcpy(s, tmp, len);
+		m = i % 3;
+		got = want = 0;
+		r = pf_time_parse(s, len, fmts[m], &got, &errstr);
+		w = ref_epoch(s, len, places[m], &want);
+		mgot = 0;
+		memos += memo.len > 0 && len >= memo.len &&
+		    memcmp(s, memo.digits, memo.len) == 0 &&
+		    (len == memo.len || s[memo.len] < '0' ||
+		    s[memo.len] > '9');
+		mr = pf_time_parse_memo(&memo, s, len, fmts[m], &mgot,
+		    &merr);
+		if (mr != r || mgot != got || (r == -1 && strcmp(merr,
+		    errstr) != 0)) {
+			if (mbad++ < 5)
+				diag("%s as %s: %d %lld with the memo of "
+				    "%zu digits, %d %lld without",
+				    show(s, len), fmtname[fmts[m]], mr,
+				    (long long)mgot, memo.len, r,
+				    (long long)got);
+		}
+		if ((w == 0) != (r == 0) || (r == 0 && got != want) ||
+		    (w == -1 && (errstr == NULL ||
+		    strcmp(errstr, "invalid time") != 0)) ||
+		    (w == -2 && (errstr == NULL ||
+		    strcmp(errstr, "time out of range") != 0))) {
+			if (bad++ < 5)
+				diag("%s as %s: got %d %lld (%s), want %d %lld",
+				    show(s, len), fmtname[fmts[m]], r,
+				    (long long)got, r ? errstr : "", w,
+				    (long long)want);
+		}
+		good += (w == 0);
+		free(s);
+	}
+	ok(bad == 0 && good > 100000,
+	    "epoch times agree with a digit loop on 300000 random strings "
+	    "(%u valid)", good);
+	ok(mbad == 0 && memos > 20000,
+	    "and with the memo of whole units of the one before (%u used)",
+	    memos);
+}
+
 int
 main(void)
 {
@@ -745,5 +981,7 @@ main(void)
 	test_epoch();
 	test_rfc3339();
 	test_calendar();
+	test_blanks_random();
+	test_epoch_random();
 	return (done());
 }

@@ -128,20 +128,31 @@ check(const struct pf_field *f, const char *rec, size_t len)
 		check_time(val, vlen);
 }
 
-/* Whatever a format accepts formats back to the same instant. */
+/*
+ * Whatever a format accepts formats back to the same instant, and the
+ * memo of the whole units of earlier times (kept across inputs, as a
+ * stream's records share them) never changes a result.
+ */
 static void
 check_time(const char *s, size_t len)
 {
+	static struct pf_timememo memo;
 	struct tm	 tm;
-	const char	*errstr;
+	const char	*errstr, *merr;
 	char		 buf[64];
-	int64_t		 ns, ns2, sec, frac;
+	int64_t		 ns, ns2, mns, sec, frac;
 	time_t		 t;
-	int		 fmt, n;
+	int		 fmt, n, r;
 
 	for (fmt = PF_TIME_EPOCH; fmt <= PF_TIME_RFC3339; fmt++) {
-		errstr = NULL;
-		if (pf_time_parse(s, len, fmt, &ns, &errstr) == -1) {
+		errstr = merr = NULL;
+		ns = mns = 0;
+		r = pf_time_parse(s, len, fmt, &ns, &errstr);
+		if (pf_time_parse_memo(&memo, s, len, fmt, &mns, &merr) != r ||
+		    mns != ns || (r == -1 && (merr == NULL ||
+		    strcmp(merr, errstr) != 0)))
+			abort();
+		if (r == -1) {
 			if (errstr == NULL)
 				abort();
 			continue;

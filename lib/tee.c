@@ -55,6 +55,8 @@ struct pf_tee {
 };
 
 static int	 tee_grow(char **, size_t *, size_t);
+static void	 tee_release(struct pf_tee *);
+static int	 tee_read(struct pf_tee *, size_t);
 static void	 tee_scan(struct pf_tee *, size_t, pf_tee_fn *, void *,
 		     uint64_t, uint64_t *);
 
@@ -132,6 +134,45 @@ tee_grow(char **p, size_t *size, size_t want)
 	return (0);
 }
 
+/* The held start of a record is whole: it leaves first. */
+static void
+tee_release(struct pf_tee *t)
+{
+	char	*swap = t->pend;
+	size_t	 size = t->pend_size;
+
+	t->pend = t->hold;
+	t->pend_size = t->hold_size;
+	t->pend_len = t->hold_len;
+	t->pend_off = 0;
+	t->hold = swap;
+	t->hold_size = size;
+	t->hold_len = 0;
+}
+
+/* Read len bytes of the duplicate into buf: they are there. */
+static int
+tee_read(struct pf_tee *t, size_t len)
+{
+	size_t	got;
+	ssize_t	r;
+
+	for (got = 0; got < len; got += r) {
+		r = read(t->pr, t->buf + got, len - got);
+		if (r == -1 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r <= 0) {
+			/* What tee put there is gone: cannot happen. */
+			if (r == 0 || errno == EAGAIN)
+				errno = EIO;
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /*
  * Find the records in the n bytes just read into buf: set ahead to the
  * end of the last whole one and tail to what follows, and hand each to
@@ -143,8 +184,7 @@ tee_scan(struct pf_tee *t, size_t n, pf_tee_fn *fn, void *arg,
     uint64_t now, uint64_t *recs)
 {
 	const char	*p = t->buf, *end = t->buf + n, *q, *r;
-	char		*swap;
-	size_t		 len, size;
+	size_t		 len;
 	uint64_t	 nrec = 0;
 
 	*recs = 0;
@@ -171,15 +211,7 @@ tee_scan(struct pf_tee *t, size_t n, pf_tee_fn *fn, void *arg,
 				fn(arg, t->hold, len, now);
 			}
 		}
-		swap = t->pend;
-		size = t->pend_size;
-		t->pend = t->hold;
-		t->pend_size = t->hold_size;
-		t->pend_len = t->hold_len;
-		t->pend_off = 0;
-		t->hold = swap;
-		t->hold_size = size;
-		t->hold_len = 0;
+		tee_release(t);
 	} else if (fn != NULL)
 		fn(arg, p, q - p, now);
 	nrec = 1;
@@ -219,8 +251,7 @@ pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, uint64_t now,
     uint64_t *recs)
 {
 #ifdef HAVE_SPLICE
-	ssize_t	n, r;
-	size_t	got;
+	ssize_t	n;
 
 	*recs = 0;
 	if (!pf_tee_ready(t) || t->toolong) {
@@ -242,19 +273,8 @@ pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, uint64_t now,
 	if (n == 0)
 		return (0);
 	t->used = 1;
-	for (got = 0; got < (size_t)n; got += r) {
-		r = read(t->pr, t->buf + got, n - got);
-		if (r == -1 && errno == EINTR) {
-			r = 0;
-			continue;
-		}
-		if (r <= 0) {
-			/* What tee put there is gone: cannot happen. */
-			if (r == 0 || errno == EAGAIN)
-				errno = EIO;
-			return (-1);
-		}
-	}
+	if (tee_read(t, n) == -1)
+		return (-1);
 	tee_scan(t, n, fn, arg, now, recs);
 	return (n);
 #else
@@ -271,22 +291,11 @@ pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, uint64_t now,
 uint64_t
 pf_tee_end(struct pf_tee *t, pf_tee_fn *fn, void *arg, uint64_t now)
 {
-	char	*swap;
-	size_t	 size;
-
 	if (t->hold_len == 0 || t->toolong)
 		return (0);
 	if (fn != NULL)
 		fn(arg, t->hold, t->hold_len, now);
-	swap = t->pend;
-	size = t->pend_size;
-	t->pend = t->hold;
-	t->pend_size = t->hold_size;
-	t->pend_len = t->hold_len;
-	t->pend_off = 0;
-	t->hold = swap;
-	t->hold_size = size;
-	t->hold_len = 0;
+	tee_release(t);
 	t->recs++;
 	t->recs_out++;
 	return (1);

@@ -98,6 +98,7 @@ static size_t	 engine_fill(struct pf_engine *, char *, size_t, uint64_t);
 static int	 engine_read_policy(struct pf_engine *, uint64_t);
 static size_t	 engine_space(struct pf_engine *);
 static uint64_t	 engine_held(struct pf_engine *);
+static int	 engine_write_error(struct pf_engine *);
 static int	 engine_write(struct pf_engine *, size_t, uint64_t);
 static int	 engine_splice(struct pf_engine *, uint64_t);
 static int	 engine_tee_read(struct pf_engine *, uint64_t);
@@ -606,6 +607,18 @@ engine_read(struct pf_engine *e, uint64_t now)
 	return (0);
 }
 
+/* A failed write: 0 to wait for room, -1 after a message; EPIPE exits. */
+static int
+engine_write_error(struct pf_engine *e)
+{
+	if (errno == EAGAIN)
+		return (0);
+	if (errno == EPIPE)
+		engine_epipe(e);
+	engine_warn(e, "write error: %s: %s", e->out.name, strerror(errno));
+	return (-1);
+}
+
 static int
 engine_write(struct pf_engine *e, size_t allow, uint64_t now)
 {
@@ -628,15 +641,8 @@ engine_write(struct pf_engine *e, size_t allow, uint64_t now)
 			len += iov[i].iov_len;
 		}
 	}
-	if ((n = pf_io_writev(&e->out, iov, cnt)) == -1) {
-		if (errno == EAGAIN)
-			return (0);
-		if (errno == EPIPE)
-			engine_epipe(e);
-		engine_warn(e, "write error: %s: %s", e->out.name,
-		    strerror(errno));
-		return (-1);
-	}
+	if ((n = pf_io_writev(&e->out, iov, cnt)) == -1)
+		return (engine_write_error(e));
 	recs = pf_queue_consume(e->q, n);
 	e->c.bytes_out += n;
 	if (e->o->framing != PF_FRAME_BYTES)
@@ -731,15 +737,8 @@ engine_tee_write(struct pf_engine *e, uint64_t now)
 	e->c.records_out += recs;
 	if (bytes > 0)
 		e->wait_since = 0;
-	if (r == -1) {
-		if (errno == EAGAIN)
-			return (0);
-		if (errno == EPIPE)
-			engine_epipe(e);
-		engine_warn(e, "write error: %s: %s", e->out.name,
-		    strerror(errno));
-		return (-1);
-	}
+	if (r == -1)
+		return (engine_write_error(e));
 	if (pf_tee_take(e->tee) == -1) {
 		engine_warn(e, "read error: %s: %s", e->in.name,
 		    strerror(errno));

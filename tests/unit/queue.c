@@ -33,6 +33,7 @@
 #ifndef SEED
 #define SEED		0x9e3779b97f4a7c15ULL	/* -DSEED=n for other runs */
 #endif
+#include "rand.h"
 
 /* Compare with the model: return 0 from m_check(), fail an episode. */
 #define M_EQ(field, a, b) do {						\
@@ -47,12 +48,6 @@
 /* Read or compare a string literal, embedded NULs included. */
 #define PUT(q, s)	put((q), (s), sizeof(s) - 1, &lastn)
 #define PEEK_IS(q, s)	peek_is((q), (s), sizeof(s) - 1)
-
-struct buf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
-};
 
 /* What the drop callback was given, by enum pf_drop. */
 struct sink {
@@ -96,10 +91,6 @@ struct model {
 	uint64_t		 deadn[2];
 };
 
-static uint64_t	 rnd(void);
-static size_t	 rnd_in(size_t, size_t);
-static void	 buf_add(struct buf *, const void *, size_t);
-static void	 buf_free(struct buf *);
 static void	 sink_drop(void *, const struct iovec *, int, uint64_t,
 		     enum pf_drop);
 static struct pf_queue_limits limits(enum pf_framing, enum pf_overflow,
@@ -154,48 +145,10 @@ static int	 differ(const char *, const char *, uint64_t, uint64_t);
 static int	 m_check(struct pf_queue *, struct model *, struct sink *,
 		     uint64_t, const char *);
 
-static uint64_t	 rng = SEED;
 static uint64_t	 tnow = S(1);
 static uint64_t	 lastn;
 static int	 wraps;		/* peeks that returned two pieces */
 static int	 peekbad;	/* peeks whose pieces did not add up */
-
-static uint64_t
-rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (rng);
-}
-
-/* Uniform in [lo, hi]. */
-static size_t
-rnd_in(size_t lo, size_t hi)
-{
-	return (lo + (size_t)(rnd() % ((uint64_t)(hi - lo) + 1)));
-}
-
-static void
-buf_add(struct buf *b, const void *p, size_t len)
-{
-	if (len == 0)
-		return;
-	if (b->len + len > b->cap) {
-		b->cap = (b->len + len) * 2 + 64;
-		if ((b->p = realloc(b->p, b->cap)) == NULL)
-			abort();
-	}
-	memcpy(b->p + b->len, p, len);
-	b->len += len;
-}
-
-static void
-buf_free(struct buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
 
 /*
  * The dead-letter: keep the bytes and check the contract, 1 or 2 pieces

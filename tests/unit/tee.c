@@ -44,6 +44,7 @@
 #ifndef SEED
 #define SEED		0x2545f4914f6cdd1dULL	/* -DSEED=n for other runs */
 #endif
+#include "rand.h"
 #define KIB		1024
 #define MIB		(1024 * 1024)
 #define WIDE		(8 * MIB)	/* a bound no look reaches */
@@ -61,12 +62,6 @@ enum bound {
 	B_WIDE,				/* more than any look */
 	B_TIGHT,			/* the longest record */
 	B_SHORT				/* one record is too long */
-};
-
-struct buf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
 };
 
 /* The callback's side: each record is checked against the input. */
@@ -111,10 +106,6 @@ struct gen {
 	size_t		 koff;		/* where it starts */
 };
 
-static uint64_t	 rnd(void);
-static size_t	 rnd_in(size_t, size_t);
-static void	 buf_add(struct buf *, const void *, size_t);
-static void	 buf_free(struct buf *);
 static void	 fill(char *, size_t, int);
 static void	 bad(struct run *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
@@ -150,45 +141,6 @@ static void	 test_nofn(void);
 static void	 test_huge(enum pf_framing, pf_tee_fn *, int);
 static void	 test_random(enum pf_framing, enum chunking, pf_tee_fn *, int,
 		     enum bound);
-
-static uint64_t	 rng = SEED;
-
-static uint64_t
-rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (rng);
-}
-
-/* Uniform in [lo, hi]. */
-static size_t
-rnd_in(size_t lo, size_t hi)
-{
-	return (lo + (size_t)(rnd() % ((uint64_t)(hi - lo) + 1)));
-}
-
-static void
-buf_add(struct buf *b, const void *p, size_t len)
-{
-	if (len == 0)
-		return;
-	if (b->len + len > b->cap) {
-		b->cap = (b->len + len) * 2 + 64;
-		if ((b->p = realloc(b->p, b->cap)) == NULL)
-			abort();
-	}
-	memcpy(b->p + b->len, p, len);
-	b->len += len;
-}
-
-static void
-buf_free(struct buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
 
 /* Random bytes, never the terminator (but often the other one). */
 static void

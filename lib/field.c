@@ -29,6 +29,12 @@
 /* Brackets a skipped value may nest: one bit each in skip_value(). */
 #define JSON_MAXNEST	1024
 
+static const uint64_t	 pow10tab[10] = { 1, 10, 100, 1000, 10000, 100000,
+    1000000, 10000000, 100000000, 1000000000 };
+
+/* "YYYY-MM-DDThh:mm": what the memo keeps of an RFC 3339 time. */
+#define RFC_MINUTE	16
+
 /*
  * Eight bytes at a time where a word holds them in string order from its
  * low end: the end of a blank-separated field, and eight digits of a
@@ -60,7 +66,8 @@ static int	 digits(const char *, const char *, size_t, int *);
 static int	 time_epoch(const char *, size_t, unsigned int,
 		     struct pf_timememo *, int64_t *, const char **);
 static int	 memo_match(const struct pf_timememo *, const char *, size_t);
-static int	 time_rfc3339(const char *, size_t, int64_t *, const char **);
+static int	 time_rfc3339(const char *, size_t, struct pf_timememo *,
+		     int64_t *, const char **);
 static int	 leap_year(int);
 static int64_t	 days_from_civil(int, int, int);
 
@@ -549,7 +556,7 @@ pf_time_parse_memo(struct pf_timememo *m, const char *s, size_t len,
 	case PF_TIME_EPOCH_US:
 		return (time_epoch(s, len, 3, m, ns, errstr));
 	case PF_TIME_RFC3339:
-		return (time_rfc3339(s, len, ns, errstr));
+		return (time_rfc3339(s, len, m, ns, errstr));
 	}
 	return (time_fail(errstr, "invalid time format"));
 }
@@ -585,7 +592,8 @@ memo_match(const struct pf_timememo *m, const char *s, size_t len)
 {
 	size_t	n = m->len;
 
-	if (n == 0 || len < n || (len > n && (unsigned int)(s[n] - '0') <= 9))
+	if (n == 0 || m->rfc3339 || len < n ||
+	    (len > n && (unsigned int)(s[n] - '0') <= 9))
 		return (0);
 #ifdef FIELD_SWAR
 	if (n >= 8 && n <= 16)
@@ -605,8 +613,6 @@ static int
 time_epoch(const char *s, size_t len, unsigned int places,
     struct pf_timememo *m, int64_t *ns, const char **errstr)
 {
-	static const uint64_t	 pow10[10] = { 1, 10, 100, 1000, 10000,
-	    100000, 1000000, 10000000, 100000000, 1000000000 };
 #define IPMAX(k)	((uint64_t)INT64_MAX / (k))
 	static const uint64_t	 ipmax[10] = { IPMAX(1), IPMAX(10),
 	    IPMAX(100), IPMAX(1000), IPMAX(10000), IPMAX(100000),
@@ -639,6 +645,7 @@ time_epoch(const char *s, size_t len, unsigned int places,
 	if (m != NULL && !big && (size_t)(p - d) <= sizeof(m->digits)) {
 		m->units = ip;
 		m->len = p - d;
+		m->rfc3339 = 0;
 		memcpy(m->digits, d, m->len);
 	}
 point:
@@ -652,14 +659,14 @@ point:
 			p++;
 		if (p == d)
 			return (time_fail(errstr, "invalid time"));
-		frac *= pow10[places - k];
+		frac *= pow10tab[places - k];
 	}
 	if (p != end)
 		return (time_fail(errstr, "invalid time"));
 	if (big || ip > ipmax[places] ||
-	    ip * pow10[places] > (uint64_t)INT64_MAX - frac)
+	    ip * pow10tab[places] > (uint64_t)INT64_MAX - frac)
 		return (time_fail(errstr, "time out of range"));
-	*ns = (int64_t)(ip * pow10[places] + frac);
+	*ns = (int64_t)(ip * pow10tab[places] + frac);
 	*errstr = NULL;
 	return (0);
 }
@@ -690,15 +697,27 @@ days_from_civil(int y, int m, int d)
 }
 
 static int
-time_rfc3339(const char *s, size_t len, int64_t *ns, const char **errstr)
+time_rfc3339(const char *s, size_t len, struct pf_timememo *m, int64_t *ns,
+    const char **errstr)
 {
 	static const int mdays[12] =
 	    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	const char	*p = s, *end = s + len, *d;
-	int		 y, mo, dd, h, mi, sec, oh, om, dim;
-	int64_t		 secs, off = 0, frac = 0, scale = PF_NSEC;
+	const char	*p = s, *end = s + len, *d, *lim;
+	int		 y, mo, dd, h, mi, sec, oh, om, dim, known = 0;
+	int64_t		 secs, base = 0, off = 0, frac = 0;
+	unsigned int	 c;
 
-	if (digits(p, end, 4, &y) == -1 || end - p < 5 || p[4] != '-' ||
+	/* The minute of the last time read, already checked: its seconds. */
+	if (m != NULL && m->rfc3339 && len >= RFC_MINUTE &&
+	    memcmp(s, m->digits, RFC_MINUTE) == 0) {
+		if (end - p < RFC_MINUTE + 3 || p[RFC_MINUTE] != ':' ||
+		    digits(p + RFC_MINUTE + 1, end, 2, &sec) == -1)
+			return (time_fail(errstr, "invalid time"));
+		base = (int64_t)m->units;
+		known = 1;
+		y = mo = dd = h = mi = 0;
+	} else if (digits(p, end, 4, &y) == -1 || end - p < 5 ||
+	    p[4] != '-' ||
 	    digits(p + 5, end, 2, &mo) == -1 || end - p < 8 || p[7] != '-' ||
 	    digits(p + 8, end, 2, &dd) == -1 || end - p < 11 ||
 	    (p[10] != 'T' && p[10] != 't' && p[10] != ' ') ||
@@ -709,12 +728,14 @@ time_rfc3339(const char *s, size_t len, int64_t *ns, const char **errstr)
 		return (time_fail(errstr, "invalid time"));
 	p += 19;
 	if (p < end && *p == '.') {
-		for (d = ++p; p < end && *p >= '0' && *p <= '9'; p++) {
-			if (scale >= 10) {
-				scale /= 10;
-				frac += (*p - '0') * scale;
-			}
-		}
+		/* Nine digits make nanoseconds; the rest are dropped. */
+		d = ++p;
+		lim = end - p > 9 ? p + 9 : end;
+		for (; p < lim && (c = (unsigned char)*p - '0') <= 9; p++)
+			frac = frac * 10 + c;
+		frac *= (int64_t)pow10tab[9 - (p - d)];
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
 		if (p == d)
 			return (time_fail(errstr, "invalid time"));
 	}
@@ -735,17 +756,28 @@ time_rfc3339(const char *s, size_t len, int64_t *ns, const char **errstr)
 	if (p != end)
 		return (time_fail(errstr, "invalid time"));
 
-	if (mo < 1 || mo > 12)
-		return (time_fail(errstr, "invalid date"));
-	dim = mdays[mo - 1] + (mo == 2 && leap_year(y));
-	if (dd < 1 || dd > dim)
-		return (time_fail(errstr, "invalid date"));
-	if (h > 23 || mi > 59 || sec > 60)
+	if (!known) {
+		if (mo < 1 || mo > 12)
+			return (time_fail(errstr, "invalid date"));
+		dim = mdays[mo - 1] + (mo == 2 && leap_year(y));
+		if (dd < 1 || dd > dim)
+			return (time_fail(errstr, "invalid date"));
+		if (h > 23 || mi > 59)
+			return (time_fail(errstr, "invalid time"));
+		base = days_from_civil(y, mo, dd) * 86400 + h * 3600 +
+		    mi * 60;
+		if (m != NULL) {
+			m->units = (uint64_t)base;
+			m->len = RFC_MINUTE;
+			m->rfc3339 = 1;
+			memcpy(m->digits, s, RFC_MINUTE);
+		}
+	}
+	if (sec > 60)
 		return (time_fail(errstr, "invalid time"));
 
 	/* Local time minus its offset is UTC. */
-	secs = days_from_civil(y, mo, dd) * 86400 + h * 3600 + mi * 60 +
-	    sec - off;
+	secs = base + sec - off;
 	if (secs > INT64_MAX / (int64_t)PF_NSEC ||
 	    (secs == INT64_MAX / (int64_t)PF_NSEC &&
 	    frac > INT64_MAX % (int64_t)PF_NSEC) ||

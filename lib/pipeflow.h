@@ -285,14 +285,16 @@ int		 pf_timefmt_parse(const char *, enum pf_timefmt *);
 int		 pf_time_parse(const char *, size_t, enum pf_timefmt,
 		     int64_t *, const char **);
 /*
- * The same, remembering the whole units (the digits before the point) of
- * the last epoch time read, which the times of a stream's consecutive
- * records mostly share: when they match, only the fraction is read.  A
- * zeroed struct is empty; the result never depends on what it holds.
+ * The same, remembering what the times of a stream's consecutive records
+ * mostly share: the whole units (the digits before the point) of the last
+ * epoch time read, or the date, hour and minute of the last RFC 3339 one.
+ * When they match, only the rest is read.  A zeroed struct is empty; the
+ * result never depends on what it holds.
  */
 struct pf_timememo {
-	uint64_t	 units;		/* their value */
-	size_t		 len;		/* how many digits, 0: none */
+	uint64_t	 units;		/* their value (RFC 3339: seconds) */
+	size_t		 len;		/* how many bytes, 0: none */
+	int		 rfc3339;	/* they are "YYYY-MM-DDThh:mm" */
 	char		 digits[24];
 };
 int		 pf_time_parse_memo(struct pf_timememo *, const char *,

@@ -46,6 +46,8 @@ static int	 ref_blanks(const char *, size_t, unsigned int, size_t *,
 static int	 ref_epoch(const char *, size_t, unsigned int, int64_t *);
 static void	 test_blanks_random(void);
 static void	 test_epoch_random(void);
+static void	 two(char *, int);
+static void	 test_rfc3339_memo(void);
 
 static const char *fmtname[] = { "epoch", "epoch-ms", "epoch-us",
     "rfc3339" };
@@ -967,6 +969,114 @@ test_epoch_random(void)
 	    memos);
 }
 
+/* Two random decimal digits at p, 00 to 99, now and then not digits. */
+static void
+two(char *p, int max)
+{
+	int	v = random() % (max + 1);
+
+	p[0] = '0' + v / 10;
+	p[1] = '0' + v % 10;
+	if (random() % 50 == 0)
+		p[random() % 2] = "x:-"[random() % 3];
+}
+
+/*
+ * RFC 3339 times as a stream has them -- the seconds, the fraction, now
+ * the minute or the day changing, zones, bad dates, stray bytes -- and
+ * now and then an epoch time through the same memo: with the memo of the
+ * last date and minute they read exactly as without it.
+ */
+static void
+test_rfc3339_memo(void)
+{
+	static const char	*zones[] = { "Z", "z", "+01:00", "-05:30",
+	    "+23:59", "+24:00", "-00:60", "", "Zx" };
+	struct pf_timememo	 memo;
+	const char		*e1, *e2;
+	char			 t[64], *s;
+	size_t			 len, j;
+	unsigned int		 i, bad = 0, hits = 0, good = 0, nf;
+	int64_t			 n1, n2;
+	int			 r1, r2, fmt;
+
+	memset(&memo, 0, sizeof(memo));
+	memcpy(t, "2026-12-02T03:04:05", 19);
+	srandom(13);
+	for (i = 0; i < 300000; i++) {
+		switch (random() % 16) {
+		case 0:
+			two(t + 2, 99);		/* the year */
+			break;
+		case 1:
+			two(t + 5, 13);		/* the month */
+			break;
+		case 2:
+			two(t + 8, 31);		/* the day */
+			break;
+		case 3:
+			two(t + 11, 24);	/* the hour */
+			break;
+		case 4:
+		case 5:
+			two(t + 14, 60);	/* the minute */
+			break;
+		case 6:
+			t[10] = "Tt x"[random() % 4];
+			break;
+		default:
+			two(t + 17, 61);	/* the second */
+			break;
+		}
+		len = 19;
+		if (random() % 3 != 0) {
+			nf = random() % 13;
+			t[len++] = '.';
+			for (j = 0; j < nf; j++)
+				t[len++] = '0' + random() % 10;
+		}
+		j = random() % 10 < 7 ? 0 : random() %
+		    (sizeof(zones) / sizeof(zones[0]));
+		memcpy(t + len, zones[j], strlen(zones[j]));
+		len += strlen(zones[j]);
+		if (random() % 40 == 0)
+			len = random() % (len + 1);
+		fmt = PF_TIME_RFC3339;
+		if (random() % 20 == 0) {
+			/* Digits where the date goes: the memo is epoch's. */
+			len = 16 + random() % 8;
+			for (j = 0; j < len; j++)
+				t[j] = '0' + random() % 10;
+			fmt = random() % 2 ? PF_TIME_EPOCH : PF_TIME_RFC3339;
+		}
+		if ((s = malloc(len ? len : 1)) == NULL)
+			break;
+		memcpy(s, t, len);
+		hits += memo.rfc3339 && fmt == PF_TIME_RFC3339 &&
+		    len >= memo.len && memcmp(s, memo.digits, memo.len) == 0;
+		n1 = n2 = 0;
+		e1 = e2 = NULL;
+		r1 = pf_time_parse(s, len, fmt, &n1, &e1);
+		r2 = pf_time_parse_memo(&memo, s, len, fmt, &n2, &e2);
+		if (r1 != r2 || n1 != n2 || (r1 == -1 && (e1 == NULL ||
+		    e2 == NULL || strcmp(e1, e2) != 0))) {
+			if (bad++ < 5)
+				diag("%s as %s: %d %lld (%s) with the memo, "
+				    "%d %lld (%s) without", show(s, len),
+				    fmtname[fmt], r2, (long long)n2,
+				    r2 ? e2 : "", r1, (long long)n1,
+				    r1 ? e1 : "");
+		}
+		good += r1 == 0;
+		free(s);
+		if (fmt != PF_TIME_RFC3339)	/* put the date back */
+			memcpy(t, "2026-12-02T03:04:05", 19);
+	}
+	ok(bad == 0 && hits > 30000 && good > 50000,
+	    "rfc3339 times read the same with the memo of the last minute "
+	    "(%u used, %u valid)", hits, good);
+}
+
 int
 main(void)
 {
@@ -983,5 +1093,6 @@ main(void)
 	test_calendar();
 	test_blanks_random();
 	test_epoch_random();
+	test_rfc3339_memo();
 	return (done());
 }

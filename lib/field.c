@@ -302,6 +302,21 @@ skip_string(const char *p, const char *end)
 {
 	const char	*start = p + 1, *q, *b;
 
+#ifdef __SSE2__
+	/* Keys and most values end, unescaped, in their first 16 bytes. */
+	if (end - start >= 16) {
+		__m128i		x = _mm_loadu_si128((const void *)start);
+		unsigned int	mq, mb;
+
+		mq = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+		    _mm_set1_epi8('"')));
+		mb = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+		    _mm_set1_epi8('\\')));
+		if (mq != 0 && (mb == 0 ||
+		    __builtin_ctz(mq) < __builtin_ctz(mb)))
+			return (start + __builtin_ctz(mq));
+	}
+#endif
 	for (p = start; p < end; p = q + 1) {
 		if ((q = memchr(p, '"', end - p)) == NULL)
 			return (NULL);

@@ -380,8 +380,9 @@ engine_epipe(struct pf_engine *e)
 		if (!e->o->quiet)
 			engine_counts(e);
 	} else if (!e->o->quiet) {
-		pf_format_size(sz, sizeof(sz),
-		    pf_queue_bytes(e->q) + pf_queue_pending(e->q));
+		pf_format_size(sz, sizeof(sz), pf_engine_unsent(e) +
+		    pf_queue_pending(e->q) +
+		    (e->tee != NULL ? pf_tee_partial(e->tee) : 0));
 		engine_warn(e, "%s: reader went away: %llu records (%s) "
 		    "not delivered", e->out.name, (unsigned long long)n, sz);
 		engine_counts(e);

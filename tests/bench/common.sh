@@ -39,6 +39,27 @@ run_pipe() {
     echo $((t1 - t0))
 }
 
+# time_stage KEY PLACEMENT FILE STAGECMD CONSUMERCMD: one timed run of
+# run_pipe.  Appends the elapsed ns (or FAIL) to times[KEY] and, when
+# have_time is 1, the stage's CPU seconds and peak RSS (KiB) to cpus[KEY]
+# and rsss[KEY]; the stage runs under /usr/bin/time for them, a waiting
+# parent that costs it nothing.  The caller declares the three arrays.
+# shellcheck disable=SC2154  # times, cpus, rsss, have_time: the caller's
+time_stage() {
+    local key=$1 placement=$2 file=$3 cmd=$4 consumer=$5 ns u sy k
+    [ "$have_time" = 1 ] && [ -n "$cmd" ] &&
+        cmd="/usr/bin/time -f '%U %S %M' -o '$tmp/usage' $cmd"
+    if ns=$(run_pipe "$placement" "$file" "$cmd" "$consumer"); then
+        times[$key]="${times[$key]:-} $ns"
+        if [ "$have_time" = 1 ] && [ -n "$cmd" ] && read -r u sy k < "$tmp/usage"; then
+            cpus[$key]="${cpus[$key]:-} $(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')"
+            rsss[$key]="${rsss[$key]:-} $k"
+        fi
+    else
+        times[$key]="${times[$key]:-} FAIL"
+    fi
+}
+
 median() {  # median of the arguments; FAIL if any is FAIL
     local v
     for v; do [ "$v" = FAIL ] && { echo FAIL; return; }; done

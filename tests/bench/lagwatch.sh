@@ -136,18 +136,8 @@ for ((r = 0; r < BENCH_REPEATS; r++)); do
             entry=${st[$(((i + r) % n))]}
             name=${entry%%|*} cmd=${entry#*|}
             [ "${ok[$name]:-0}" = 1 ] || continue
-            key="$placement/$name"
-            [ "$have_time" = 1 ] && [ -n "$cmd" ] &&
-                cmd="/usr/bin/time -f '%U %S %M' -o '$tmp/usage' $cmd"
-            if ns=$(run_pipe "$placement" "$input" "$cmd" "$consumer"); then
-                times[$key]="${times[$key]:-} $ns"
-                if [ "$have_time" = 1 ] && [ -n "$cmd" ] && read -r u sy k < "$tmp/usage"; then
-                    cpus[$key]="${cpus[$key]:-} $(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')"
-                    rsss[$key]="${rsss[$key]:-} $k"
-                fi
-            else
-                times[$key]="${times[$key]:-} FAIL"
-            fi
+            time_stage "$placement/$name" "$placement" "$input" "$cmd" \
+                "$consumer"
         done
     done
     printf 'bench: round %d done\n' $((r + 1)) >&2

@@ -193,20 +193,8 @@ for ((r = 0; r < BENCH_REPEATS; r++)); do
                     entry=${st[$(((i + r) % n))]}
                     name=${entry%%|*} cmd=${entry#*|}
                     [ "${ok[$mode/$name]:-0}" = 1 ] || continue
-                    key="$mode/$consumer/$placement/$name"
-                    # The stage runs under /usr/bin/time for its CPU time
-                    # and peak RSS (a waiting parent: no effect on speed).
-                    [ "$have_time" = 1 ] && [ -n "$cmd" ] &&
-                        cmd="/usr/bin/time -f '%U %S %M' -o '$tmp/usage' $cmd"
-                    if ns=$(run_pipe "$placement" "$file" "$cmd" "$ccmd"); then
-                        times[$key]="${times[$key]:-} $ns"
-                        if [ "$have_time" = 1 ] && [ -n "$cmd" ] && read -r u sy k < "$tmp/usage"; then
-                            cpus[$key]="${cpus[$key]:-} $(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')"
-                            rsss[$key]="${rsss[$key]:-} $k"
-                        fi
-                    else
-                        times[$key]="${times[$key]:-} FAIL"
-                    fi
+                    time_stage "$mode/$consumer/$placement/$name" \
+                        "$placement" "$file" "$cmd" "$ccmd"
                 done
             done
         done

@@ -340,6 +340,8 @@ engine_cleanup(struct pf_engine *e)
 	 */
 	(void)pf_io_close(&e->in);
 	(void)pf_io_close(&e->out);
+	pf_tee_free(e->tee);
+	e->tee = NULL;
 	if (e->dlfd != -1) {
 		(void)close(e->dlfd);
 		e->dlfd = -1;

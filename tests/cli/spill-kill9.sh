@@ -13,10 +13,16 @@
 
 RUNS=24
 slow=1
-# Under valgrind a run takes ten times as long to get anywhere.
+chunk=4096
+want_resumed=12
+# Under valgrind a run takes ten times as long to get anywhere, and the
+# consumer reads slower too so that spill is not the slow side: a kill
+# must find records on disk not yet delivered for the rerun to resume.
 if [ -n "${PF_VALGRIND:-}" ]; then
 	RUNS=8
 	slow=3
+	chunk=512
+	want_resumed=2
 fi
 D="$T/spool"
 awk 'BEGIN { srand(11); for (i = 0; i < 100; i++)
@@ -27,7 +33,7 @@ while [ $k -le $RUNS ]; do
 	seq $((k * 100000 + 1)) $((k * 100000 + 100000)) > "$T/in"
 	rm -f "$T/p"
 	mkfifo "$T/p"
-	stallpipe $((k + 1)) 4096 5000 < "$T/p" > "$T/out.$k" &
+	stallpipe $((k + 1)) $chunk 5000 < "$T/p" > "$T/out.$k" &
 	c=$!
 	spill --durable -d "$D" -m 64K --segment-size 64K \
 	    --checkpoint 50ms < "$T/in" > "$T/p" 2> "$T/err.$k" &
@@ -73,9 +79,11 @@ grep '^#' "$T/holes" | head -5
 got=$(cat "$T"/out.* | awk -v k=$RUNS '$1 > k * 100000' | sort -n -u | wc -l)
 is "$got" 100000 "the last run delivered all of its own records"
 
-# Earlier runs got further than nothing, and resumes were announced.
+# Earlier runs got further than nothing, and resumes were announced
+# (how many depends on where the kills fall; the checks below are what
+# matter, this one only shows that the loop exercised resuming).
 resumed=$(cat "$T"/err.* | grep -c 'resuming:')
-[ "$resumed" -ge $((RUNS / 2)) ]; ok $? "reruns resumed ($resumed times)"
+[ "$resumed" -ge $want_resumed ]; ok $? "reruns resumed ($resumed times)"
 dups=$(cat "$T"/out.* | wc -l)
 uniq=$(cat "$T"/out.* | sort -u | wc -l)
 diag "$dups records delivered, $uniq distinct, $(cat "$T"/out.[0-9]* |

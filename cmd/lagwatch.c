@@ -46,7 +46,7 @@ struct lagwatch {
 	struct pf_field	 field;
 	int		 has_field;
 	enum pf_timefmt	 tfmt;
-	struct pf_timememo memo;	/* whole units of the last time */
+	struct pf_timememo memo;	/* what the next time may share */
 	uint64_t	 age_target;
 	uint64_t	 stall;
 	uint64_t	 interval;

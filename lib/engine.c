@@ -102,7 +102,7 @@ static int	 engine_write_error(struct pf_engine *);
 static int	 engine_write(struct pf_engine *, size_t, uint64_t);
 static int	 engine_splice(struct pf_engine *, uint64_t);
 static int	 engine_tee_read(struct pf_engine *, uint64_t);
-static int	 engine_tee_write(struct pf_engine *, uint64_t);
+static int	 engine_tee_write(struct pf_engine *);
 static void	 engine_cleanup(struct pf_engine *);
 static void	 engine_raise(struct pf_engine *, int)
 		     __attribute__((noreturn));
@@ -729,12 +729,11 @@ fail:
 }
 
 static int
-engine_tee_write(struct pf_engine *e, uint64_t now)
+engine_tee_write(struct pf_engine *e)
 {
 	uint64_t	bytes, recs;
 	int		r;
 
-	(void)now;
 	r = pf_tee_move(e->tee, &bytes, &recs);
 	e->c.bytes_out += bytes;
 	e->c.records_out += recs;
@@ -959,7 +958,7 @@ engine_loop(struct pf_engine *e)
 		 */
 		draining = out_ready && want_write && pf_queue_waiting(e->q);
 		if (out_ready && want_write && e->tee != NULL) {
-			if (engine_tee_write(e, now) == -1)
+			if (engine_tee_write(e) == -1)
 				return (1);
 		} else if (out_ready && want_write &&
 		    engine_write(e, allow, now) == -1)
@@ -1091,14 +1090,12 @@ pf_engine_run(const struct pf_engine_conf *conf)
 		engine_cleanup(&e);
 		pf_queue_free(e.q);
 		pf_statem_free(e.sm);
-		pf_tee_free(e.tee);
 		free(e.carry);
 		return (code);
 	}
 	code = engine_finish(&e, code);
 	pf_queue_free(e.q);
 	pf_statem_free(e.sm);
-	pf_tee_free(e.tee);
 	free(e.carry);
 	/*
 	 * A stop signal that came after the last wait still counts, and so

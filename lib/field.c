@@ -37,8 +37,8 @@ static const uint64_t	 pow10tab[10] = { 1, 10, 100, 1000, 10000, 100000,
 
 /*
  * Eight bytes at a time where a word holds them in string order from its
- * low end: the end of a blank-separated field, and eight digits of a
- * timestamp, found with a few word operations instead of a loop.
+ * low end: the end of a blank-separated field found, and a remembered
+ * time's digits compared, with a few word operations instead of a loop.
  */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define FIELD_SWAR	1

@@ -1039,21 +1039,11 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	e.r_oldest = pf_counters_reason(&e.c, "oldest");
 	e.c.input_pipe_fill = e.c.output_pipe_fill = -1;
 
-	engine_signals(&e);
-	if (engine_open(&e) == -1) {
-		if (sig_stop != 0)
-			engine_raise(&e, sig_stop);
-		return (1);
-	}
-	pf_io_pipe_grow(&e.in, PIPE_GROW);
-	pf_io_pipe_grow(&e.out, PIPE_GROW);
-	e.splice = conf->queue.framing == PF_FRAME_BYTES &&
-	    pf_io_can_splice(&e.in, &e.out);
-	if (conf->look_only && conf->policy.in_space == NULL &&
-	    conf->policy.out_allow == NULL)
-		e.tee = pf_tee_new(&e.in, &e.out, conf->queue.framing,
-		    conf->queue.max_record);
-
+	/*
+	 * The queue and the state machine come first: a stop signal while
+	 * a FIFO operand waits for its other end runs the policy's last tick,
+	 * which may ask the engine about either.
+	 */
 	if ((e.q = pf_queue_new(&conf->queue, engine_drop, &e)) == NULL) {
 		engine_warn(&e, "buffer: %s", strerror(errno));
 		return (1);
@@ -1064,6 +1054,24 @@ pf_engine_run(const struct pf_engine_conf *conf)
 		engine_warn(&e, "%s", strerror(errno));
 		return (1);
 	}
+
+	engine_signals(&e);
+	if (engine_open(&e) == -1) {
+		if (sig_stop != 0)
+			engine_raise(&e, sig_stop);
+		engine_cleanup(&e);
+		pf_queue_free(e.q);
+		pf_statem_free(e.sm);
+		return (1);
+	}
+	pf_io_pipe_grow(&e.in, PIPE_GROW);
+	pf_io_pipe_grow(&e.out, PIPE_GROW);
+	e.splice = conf->queue.framing == PF_FRAME_BYTES &&
+	    pf_io_can_splice(&e.in, &e.out);
+	if (conf->look_only && conf->policy.in_space == NULL &&
+	    conf->policy.out_allow == NULL)
+		e.tee = pf_tee_new(&e.in, &e.out, conf->queue.framing,
+		    conf->queue.max_record);
 
 	name = e.o->name;
 	if (name == NULL && getenv("PIPEFLOW_STATUS_DIR") != NULL) {

@@ -46,6 +46,55 @@ pf_frame_scan(enum pf_framing f, const char *p, size_t len, size_t maxrec,
 	return (n);
 }
 
+/*
+ * The record rules, in one place: see pipeflow.h.  When the carried part
+ * and the new bytes together are no longer than the limit, no record can
+ * be too long; when only the new bytes are, the records inside them are
+ * shorter still, so only the first (which may continue the carried part)
+ * and the unterminated rest need a look, and the count is the vectorised
+ * one.  Otherwise each record is measured.
+ */
+int
+pf_frame_check(enum pf_framing f, const char *p, size_t len, size_t carry,
+    size_t maxrec, size_t *good, size_t *nrec)
+{
+	const char	*q, *r, *lim = p + len, *s;
+	size_t		 n = 0;
+	int		 t;
+
+	*good = 0;
+	*nrec = 0;
+	if (f == PF_FRAME_BYTES) {
+		*good = len;
+		return (0);
+	}
+	t = frame_term(f);
+	if (len <= maxrec) {
+		if ((q = memchr(p, t, len)) == NULL)
+			return (carry + len > maxrec);
+		if (carry + (size_t)(q - p) > maxrec)
+			return (1);
+		r = memrchr(q, t, lim - q);
+		*good = r - p + 1;
+		*nrec = 1 + pf_frame_count(f, q + 1, r - q);
+		return (0);
+	}
+	for (s = p; s < lim && (q = memchr(s, t, lim - s)) != NULL;
+	    s = q + 1) {
+		if ((size_t)(q - s) + (s == p ? carry : 0) > maxrec)
+			goto out;
+		n++;
+		*good = q + 1 - p;
+	}
+	if ((size_t)(lim - s) + (s == p ? carry : 0) <= maxrec) {
+		*nrec = n;
+		return (0);
+	}
+out:
+	*nrec = n;
+	return (1);
+}
+
 #ifdef FRAME_AVX2
 static size_t	 frame_count_avx2(const char *, size_t, int, size_t *)
 		     __attribute__((target("avx2")));

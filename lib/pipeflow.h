@@ -76,6 +76,18 @@ enum pf_framing {
  */
 size_t		 pf_frame_scan(enum pf_framing, const char *, size_t, size_t,
 		     size_t *);
+/*
+ * The record rules: check the len new bytes at p, whose first record
+ * continues carry bytes that came before them, against maxrec (a record's
+ * length without its terminator).  Stores in *good the bytes from p to
+ * just past the last whole record before the first one too long (all
+ * whole records when none is) and in *nrec the number of those records.
+ * Returns 1 if a record is too long, counting the unterminated rest at
+ * the end as a record (it cannot get shorter), else 0.  Bytes mode: no
+ * records, no limit; *good is len.
+ */
+int		 pf_frame_check(enum pf_framing, const char *, size_t, size_t,
+		     size_t, size_t *, size_t *);
 /* Count terminators in len bytes at p. */
 size_t		 pf_frame_count(enum pf_framing, const char *, size_t);
 

@@ -291,49 +291,29 @@ pf_queue_space(struct pf_queue *q, char **p)
 }
 
 /*
- * Frame len new bytes at stream offset pos (contiguous in the ring).
- * Interior records are shorter than the read, so when the read is no
- * longer than --max-record only the first and last records need checking
- * and the rest is a count and a memrchr.
+ * Frame len new bytes at stream offset pos (contiguous in the ring); the
+ * partial record before them, from cend, may wrap.
  */
 static void
 queue_scan(struct pf_queue *q, uint64_t pos, size_t len)
 {
-	const char	*p = q->buf + pos % q->size, *t;
-	uint64_t	 end = pos + len, at, c;
+	size_t	good, nrec;
+	int	toolong;
 
 	if (q->lim.framing == PF_FRAME_BYTES) {
 		q->ncomplete++;
-		q->cend = end;
+		q->cend = pos + len;
 		return;
 	}
-	if (len <= q->lim.max_record) {
-		t = memchr(p, q->term, len);
-		if (t != NULL) {
-			at = pos + (t - p);
-			if (at - q->cend > q->lim.max_record)
-				goto toolong;
-			c = pf_frame_count(q->lim.framing, p, len);
-			t = memrchr(p, q->term, len);
-			q->ncomplete += c;
-			q->cend = pos + (t - p) + 1;
-		}
-	} else {
-		for (;;) {
-			at = ring_next(q, pos, end);
-			if (at == end)
-				break;
-			if (at - q->cend > q->lim.max_record)
-				goto toolong;
-			q->ncomplete++;
-			q->cend = pos = at + 1;
-		}
+	toolong = pf_frame_check(q->lim.framing, q->buf + pos % q->size, len,
+	    pos - q->cend, q->lim.max_record, &good, &nrec);
+	q->ncomplete += nrec;
+	if (good > 0)
+		q->cend = pos + good;
+	if (toolong) {
+		q->toolong = q->recno + q->ncomplete + 1;
+		q->in = q->cend;
 	}
-	if (end - q->cend <= q->lim.max_record)
-		return;
-toolong:
-	q->toolong = q->recno + q->ncomplete + 1;
-	q->in = q->cend;
 }
 
 /*

@@ -122,6 +122,7 @@ struct pf_spillq {
 	int			 qeof_done;
 	int			 qpartial;	/* the queue ends mid-record */
 	uint64_t		 toolong;	/* record number */
+	uint64_t		 qtoolong;	/* likewise, found by the queue */
 	int			 full_warned;
 	int			 full;		/* at a bound */
 	uint64_t		 retry_at;
@@ -419,7 +420,14 @@ sq_toqueue(struct pf_spillq *sq, struct pf_queue *q, const char *p,
 	} else
 		return (0);
 	memcpy(dst, p, n);
-	(void)pf_queue_input(q, n, when, &recs);
+	/*
+	 * Records from staging were checked already; one from disk may be
+	 * longer than this run allows (an earlier run wrote it with a larger
+	 * --max-record): the queue finds it, and takes nothing more.
+	 */
+	if (pf_queue_input(q, n, when, &recs) == PF_QUEUE_TOOLONG &&
+	    sq->qtoolong == 0)
+		sq->qtoolong = pf_queue_toolong(q);
 	*units = recs;
 	sq->qpartial = p[n - 1] != sq->term;
 	if (last && n == len && sq->qpartial) {
@@ -1022,26 +1030,30 @@ sq_in_data(void *arg, struct pf_engine *e, size_t n, uint64_t now,
 {
 	struct pf_spillq	*sq = arg;
 	const struct pf_counters *c = pf_engine_counters(e);
-	const char		*p = sq->sbuf + sq->slen, *t;
+	size_t			 carry = sq->slen - sq->swhole, good, nrec;
+	int			 toolong;
 
 	if (sq->slen == 0) {
 		sq->stime = sq_epoch();
 		sq->sstart = now;
 	}
-	sq->slen += n;
 	if (sq->conf.framing == PF_FRAME_BYTES) {
+		sq->slen += n;
 		sq->swhole = sq->slen;
 		*recs = 1;
 		return (0);
 	}
-	*recs = pf_frame_count(sq->conf.framing, p, n);
-	if ((t = memrchr(p, sq->term, n)) != NULL)
-		sq->swhole = t - sq->sbuf + 1;
-	if (sq->slen - sq->swhole > sq->conf.max_record) {
+	toolong = pf_frame_check(sq->conf.framing, sq->sbuf + sq->slen, n,
+	    carry, sq->conf.max_record, &good, &nrec);
+	*recs = nrec;
+	if (good > 0)
+		sq->swhole = sq->slen + good;
+	if (toolong) {
 		/* Deliver every record before it, then exit 3. */
-		sq->toolong = c->records_in + *recs + 1;
+		sq->toolong = c->records_in + nrec + 1;
 		sq->slen = sq->swhole;
-	}
+	} else
+		sq->slen += n;
 	return (0);
 }
 
@@ -1136,11 +1148,12 @@ sq_pump(void *arg, struct pf_engine *e, uint64_t now)
 		(void)pf_queue_eof(q, now, &n);
 	}
 	c->spill_bytes = sq->disk_stored;
-	if (sq->toolong && sq->slen == 0 && sq->mem_seq == sq->next_seq &&
-	    pf_queue_bytes(q) == 0) {
+	if ((sq->toolong && sq->slen == 0 && sq->mem_seq == sq->next_seq &&
+	    pf_queue_bytes(q) == 0) || (sq->qtoolong &&
+	    pf_queue_bytes(q) == 0)) {
 		pf_format_size(sz, sizeof(sz), sq->conf.max_record);
 		sq_msg(sq, "record %" PRIu64 ": longer than --max-record (%s)",
-		    sq->toolong, sz);
+		    sq->qtoolong ? sq->qtoolong : sq->toolong, sz);
 		pf_engine_exit(e, 3);
 	}
 	/*

@@ -183,26 +183,25 @@ static void
 tee_scan(struct pf_tee *t, size_t n, pf_tee_fn *fn, void *arg,
     uint64_t now, uint64_t *recs)
 {
-	const char	*p = t->buf, *end = t->buf + n, *q, *r;
-	size_t		 len;
-	uint64_t	 nrec = 0;
+	const char	*p = t->buf, *end, *q;
+	size_t		 good, nrec, len;
+	int		 toolong;
 
 	*recs = 0;
-	if ((q = memchr(p, t->term, n)) == NULL) {
-		/* All of it continues one record. */
-		if (t->hold_len + n > t->max_record) {
+	toolong = pf_frame_check(t->framing, p, n, t->hold_len, t->max_record,
+	    &good, &nrec);
+	if (good == 0) {
+		/* All of it continues one record, or the first is too long. */
+		if (toolong) {
 			t->toolong = t->recs + 1;
 			t->hold_len = 0;
 		} else
 			t->tail = n;
 		return;
 	}
+	end = p + good;
+	q = memchr(p, t->term, good);
 	len = t->hold_len + (q - p);
-	if (len > t->max_record) {
-		t->toolong = t->recs + 1;
-		t->hold_len = 0;
-		return;
-	}
 	if (t->hold_len > 0) {
 		/* The held start leaves first; the look sees it whole. */
 		if (fn != NULL) {
@@ -214,33 +213,16 @@ tee_scan(struct pf_tee *t, size_t n, pf_tee_fn *fn, void *arg,
 		tee_release(t);
 	} else if (fn != NULL)
 		fn(arg, p, q - p, now);
-	nrec = 1;
-	p = q + 1;
-
-	if (fn != NULL || n > t->max_record) {
-		while (p < end && (q = memchr(p, t->term, end - p)) != NULL) {
-			if ((size_t)(q - p) > t->max_record) {
-				t->toolong = t->recs + nrec + 1;
-				end = p;
-				break;
-			}
-			if (fn != NULL)
-				fn(arg, p, q - p, now);
-			nrec++;
-			p = q + 1;
+	if (fn != NULL)
+		for (p = q + 1; p < end; p = q + 1) {
+			q = memchr(p, t->term, end - p);
+			fn(arg, p, q - p, now);
 		}
-	} else if (p < end && (r = memrchr(p, t->term, end - p)) != NULL) {
-		/* Records in a look no longer than the bound are within it. */
-		nrec += pf_frame_count(t->framing, p, r + 1 - p);
-		p = r + 1;
-	}
-	t->ahead = p - t->buf;
-	if (t->toolong == 0) {
-		if ((size_t)(end - p) > t->max_record)
-			t->toolong = t->recs + nrec + 1;
-		else
-			t->tail = end - p;
-	}
+	t->ahead = good;
+	if (toolong)
+		t->toolong = t->recs + nrec + 1;
+	else
+		t->tail = n - good;
 	t->recs += nrec;
 	t->recs_out += nrec;
 	*recs = nrec;

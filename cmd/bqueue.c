@@ -66,7 +66,7 @@ usage(void)
 	    "for DUR\n"
 	    "      --start-at PCT      hold output until the buffer is PCT "
 	    "full\n"
-	    "      --dead-letter FILE  append dropped records to FILE\n"
+	    "      --dead-letter FILE  append dropped records to FILE (.zst: zstd)\n"
 	    "%s\n"
 	    "Sizes as 64K 1.5G 64KiB (1024) or 64KB (1000); durations as "
 	    "250ms 5s 2m;\npercentages as 80%% or 0.8.  See bqueue(1) and "

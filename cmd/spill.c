@@ -21,9 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zstd.h>
-
 #include "pipeflow.h"
+#include "deadletter.h"
 #include "engine.h"
 #include "io.h"
 #include "spillq.h"
@@ -113,19 +112,9 @@ usage(void)
 static int
 drain_file(const char *path, const char *output)
 {
-	static const unsigned char zmagic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
-	ZSTD_DCtx	*dctx = NULL;
-	ZSTD_inBuffer	 in;
-	ZSTD_outBuffer	 out;
-	struct iovec	 iov;
-	struct stat	 st;
-	char		*ibuf = NULL, *obuf = NULL;
-	size_t		 isz = ZSTD_DStreamInSize();
-	size_t		 osz = ZSTD_DStreamOutSize();
-	size_t		 z = 0;
-	ssize_t		 n;
-	uint64_t	 off = 0;
-	int		 fd, ofd = STDOUT_FILENO, code = 1, first = 1, zst = 0;
+	struct pf_dl_error	 err;
+	struct stat		 st;
+	int			 fd, ofd = STDOUT_FILENO, code = 1;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		warn("--drain: %s", path);
@@ -142,76 +131,39 @@ drain_file(const char *path, const char *output)
 		close(fd);
 		return (1);
 	}
-	if ((ibuf = malloc(isz)) == NULL || (obuf = malloc(osz)) == NULL ||
-	    (dctx = ZSTD_createDCtx()) == NULL) {
-		warnx("%s", strerror(ENOMEM));
-		goto done;
-	}
-	for (;;) {
-		if ((n = read(fd, ibuf, isz)) == -1) {
-			if (errno == EINTR)
-				continue;
-			warn("--drain: %s", path);
-			goto done;
-		}
-		if (n == 0)
+	if (pf_dl_copy(fd, ofd, &err) == 0)
+		code = 0;
+	else {
+		switch (err.fault) {
+		case PF_DL_CORRUPT:
+			warnx("--drain: %s: corrupt zstd data near offset "
+			    "%" PRIu64 ": %s", path, err.off, err.what);
+			code = 3;
 			break;
-		if (first && (size_t)n >= sizeof(zmagic) &&
-		    memcmp(ibuf, zmagic, sizeof(zmagic)) == 0)
-			zst = 1;
-		first = 0;
-		if (!zst) {
-			iov.iov_base = ibuf;
-			iov.iov_len = n;
-			if (pf_io_writeall(ofd, &iov, 1) == -1)
-				goto werr;
-			off += n;
-			continue;
+		case PF_DL_TRUNCATED:
+			warnx("--drain: %s: truncated zstd data at offset "
+			    "%" PRIu64, path, err.off);
+			code = 3;
+			break;
+		case PF_DL_WRITE:
+			if (err.errnum == EPIPE) {
+				warnx("--drain: reader went away");
+				code = 141;
+			} else
+				warnc(err.errnum, "write error");
+			break;
+		case PF_DL_READ:
+			warnc(err.errnum, "--drain: %s", path);
+			break;
+		default:
+			warnc(err.errnum, NULL);
+			break;
 		}
-		in.src = ibuf;
-		in.size = n;
-		in.pos = 0;
-		while (in.pos < in.size) {
-			out.dst = obuf;
-			out.size = osz;
-			out.pos = 0;
-			z = ZSTD_decompressStream(dctx, &out, &in);
-			if (ZSTD_isError(z)) {
-				warnx("--drain: %s: corrupt zstd data near "
-				    "offset %" PRIu64 ": %s", path,
-				    off + in.pos, ZSTD_getErrorName(z));
-				code = 3;
-				goto done;
-			}
-			iov.iov_base = obuf;
-			iov.iov_len = out.pos;
-			if (out.pos > 0 && pf_io_writeall(ofd, &iov, 1) == -1)
-				goto werr;
-		}
-		off += n;
 	}
-	if (zst && z != 0) {
-		warnx("--drain: %s: truncated zstd data at offset %" PRIu64,
-		    path, off);
-		code = 3;
-		goto done;
-	}
-	code = 0;
-	goto done;
-werr:
-	if (errno == EPIPE) {
-		warnx("--drain: reader went away");
-		code = 141;
-	} else
-		warn("write error");
-done:
 	if (ofd != STDOUT_FILENO && close(ofd) == -1 && code == 0) {
 		warn("%s", output);
 		code = 1;
 	}
-	ZSTD_freeDCtx(dctx);
-	free(ibuf);
-	free(obuf);
 	close(fd);
 	return (code);
 }

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "pipeflow.h"
+#include "deadletter.h"
 #include "engine.h"
 #include "io.h"
 #include "tee.h"
@@ -46,7 +47,8 @@ struct pf_engine {
 	struct pf_statem	*sm;
 	struct pf_status	*st;
 	struct pf_counters	 c;
-	int			 dlfd;
+	struct pf_dl		*dl;		/* the dead-letter file */
+	int			 dl_errno;	/* it failed: the run ends */
 	int			 r_newest;	/* drop reason slots */
 	int			 r_oldest;
 	int			 eof;		/* no more reading */
@@ -172,16 +174,14 @@ engine_drop(void *arg, const struct iovec *iov, int iovcnt, uint64_t nrec,
 	slot = (why == PF_DROP_NEWEST) ? e->r_newest : e->r_oldest;
 	if (slot >= 0)
 		e->c.dropped[slot] += nrec;
-	if (e->dlfd == -1)
+	if (e->dl == NULL)
 		return;
-	if (pf_io_writeall(e->dlfd, iov, iovcnt) == -1) {
-		/* The dropped records would be lost without trace. */
-		engine_warn(e, "dead-letter: %s: %s", e->conf->dead_letter,
-		    strerror(errno));
-		engine_counts(e);
-		engine_cleanup(e);
-		exit(1);
-	}
+	/*
+	 * Records dropped without their dead letter would be lost without
+	 * trace: the run ends at the next turn of the loop.
+	 */
+	if (pf_dl_write(e->dl, iov, iovcnt) == -1 && e->dl_errno == 0)
+		e->dl_errno = errno;
 }
 
 static double
@@ -342,10 +342,8 @@ engine_cleanup(struct pf_engine *e)
 	(void)pf_io_close(&e->out);
 	pf_tee_free(e->tee);
 	e->tee = NULL;
-	if (e->dlfd != -1) {
-		(void)close(e->dlfd);
-		e->dlfd = -1;
-	}
+	(void)pf_dl_close(e->dl);
+	e->dl = NULL;
 }
 
 static void
@@ -761,12 +759,12 @@ engine_finish(struct pf_engine *e, int code)
 		engine_warn(e, "close: %s: %s", e->out.name, strerror(errno));
 		code = 1;
 	}
-	if (e->dlfd != -1 && close(e->dlfd) == -1 && code == 0) {
+	if (pf_dl_close(e->dl) == -1 && code == 0) {
 		engine_warn(e, "close: %s: %s", e->conf->dead_letter,
 		    strerror(errno));
 		code = 1;
 	}
-	e->dlfd = -1;
+	e->dl = NULL;
 	pending = pf_queue_pending(e->q) +
 	    (e->tee != NULL ? pf_tee_partial(e->tee) : 0);
 	if (pending > 0 && !e->o->quiet) {
@@ -813,6 +811,11 @@ engine_loop(struct pf_engine *e)
 		now = pf_clock_now();
 		if (sig_stops > 1)
 			engine_raise(e, sig_stop);
+		if (e->dl_errno != 0) {
+			engine_warn(e, "dead-letter file: %s: %s",
+			    e->conf->dead_letter, strerror(e->dl_errno));
+			return (1);
+		}
 		/*
 		 * Drain, then raise.  Input is cut, not ended: a partial last
 		 * record is not passed on as if it were whole.
@@ -1009,9 +1012,8 @@ engine_open(struct pf_engine *e)
 	if (r == -1 && sig_stop == 0)
 		engine_warn(e, "%s: %s", io->name, strerror(errno));
 	if (r == 0 && conf->dead_letter != NULL &&
-	    (e->dlfd = open(conf->dead_letter, O_WRONLY | O_CREAT | O_APPEND |
-	    O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
-		engine_warn(e, "--dead-letter: %s: %s", conf->dead_letter,
+	    (e->dl = pf_dl_open(conf->dead_letter)) == NULL) {
+		engine_warn(e, "dead-letter file: %s: %s", conf->dead_letter,
 		    strerror(errno));
 		r = -1;
 	}
@@ -1031,7 +1033,6 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	e.conf = conf;
 	e.o = &conf->opts;
 	e.tool = conf->tool;
-	e.dlfd = -1;
 	e.stop_code = -1;
 	e.in.fd = e.out.fd = -1;
 	e.c.start_ns = pf_clock_now();

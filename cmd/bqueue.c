@@ -115,6 +115,9 @@ main(int argc, char *argv[])
 	pf_opts_init(&conf.opts);
 	conf.queue.max_bytes = 64 << 20;
 	conf.queue.overflow = PF_FULL_BLOCK;
+	conf.timeout_words = "--timeout";
+	conf.drop_words = "--on-full";
+	conf.full_words = "--on-full fail";
 
 	while ((ch = getopt_long(argc, argv, PF_OPTS_SHORT "m:n:", longopts,
 	    NULL)) != -1) {

@@ -403,8 +403,10 @@ engine_queue_result(struct pf_engine *e, int r)
 		break;
 	case PF_QUEUE_FULL:
 		pf_format_size(sz, sizeof(sz), pf_queue_capacity(e->q));
-		engine_warn(e, "buffer full (%s, %llu records) and --on-full "
-		    "is fail", sz, (unsigned long long)pf_queue_records(e->q));
+		engine_warn(e, "buffer full (%s, %llu records)%s%s", sz,
+		    (unsigned long long)pf_queue_records(e->q),
+		    e->conf->full_words != NULL ? ": " : "",
+		    e->conf->full_words != NULL ? e->conf->full_words : "");
 		return (-1);
 	}
 	return (0);
@@ -781,8 +783,11 @@ engine_finish(struct pf_engine *e, int code)
 	}
 	dropped = pf_counters_dropped(&e->c);
 	if (dropped > 0 && !e->o->quiet)
-		engine_warn(e, "dropped %llu records (--on-full)%s%s",
+		engine_warn(e, "dropped %llu records%s%s%s%s%s",
 		    (unsigned long long)dropped,
+		    e->conf->drop_words ? " (" : "",
+		    e->conf->drop_words ? e->conf->drop_words : "",
+		    e->conf->drop_words ? ")" : "",
 		    e->conf->dead_letter ? "; kept in " : "",
 		    e->conf->dead_letter ? e->conf->dead_letter : "");
 	if (code == 0 && dropped > 0 && e->o->fail_on_drop)
@@ -878,8 +883,10 @@ engine_loop(struct pf_engine *e)
 
 				pf_format_duration(d, sizeof(d),
 				    e->conf->timeout);
-				engine_warn(e, "--timeout: downstream accepted "
-				    "nothing for %s", d);
+				engine_warn(e, "%s%sdownstream accepted "
+				    "nothing for %s", e->conf->timeout_words ?
+				    e->conf->timeout_words : "",
+				    e->conf->timeout_words ? ": " : "", d);
 				return (124);
 			}
 		} else if (!want_write)

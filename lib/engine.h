@@ -80,6 +80,15 @@ struct pf_engine_conf {
 	uint64_t		 timeout;	/* --timeout, 0: none */
 	const char		*dead_letter;	/* --dead-letter FILE */
 	/*
+	 * The tool's words for what caused a message, so that the engine
+	 * names no tool's option: the watchdog ("--timeout"), drops by the
+	 * queue ("--on-full"), a full buffer that fails the run ("--on-full
+	 * fail").  NULL: plain words.
+	 */
+	const char		*timeout_words;
+	const char		*drop_words;
+	const char		*full_words;
+	/*
 	 * Records pass unchanged and the policy only looks at them: in line
 	 * and NUL modes between two pipes they go by tee(2) and splice(2),
 	 * not through the queue (lib/tee.c).  Not with in_space or out_allow.

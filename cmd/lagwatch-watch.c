@@ -30,15 +30,10 @@
 #include <unistd.h>
 
 #include "pipeflow.h"
+#include "follow.h"
 #include "lagwatch.h"
 
 #define WATCH_INTERVAL	(200 * PF_MSEC)	/* default refresh */
-/*
- * Five times the default --status-interval.  The file does not say how
- * often its stage writes, so a stage run with a longer interval can show
- * stale between two writes.
- */
-#define WATCH_STALE	1.25		/* seconds */
 #define WATCH_ONCE_MORE	(500 * PF_MSEC)	/* --once waits for rates */
 #define WATCH_ONCE_POLL	(50 * PF_MSEC)
 
@@ -149,9 +144,7 @@ watch_scan(const char *dir, const struct scan *prev, struct scan *cur)
 		r->st = st[i];
 		r->in_rate = r->out_rate = -1;
 		t = r->st.updated > 0 ? r->st.updated : r->st.mtime;
-		r->stale = cur->now - t > WATCH_STALE ||
-		    (r->st.pid > 0 && kill(r->st.pid, 0) == -1 &&
-		    errno == ESRCH);
+		r->stale = pf_follow_stale(&r->st, cur->now);
 		cur->by[i] = r;
 
 		memcpy(key.st.name, r->st.name, sizeof(key.st.name));

@@ -25,59 +25,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeflow.h"
-#include "deadletter.h"
-#include "engine.h"
-#include "io.h"
-#include "tee.h"
+#include "engine-int.h"
 
 #define PIPE_GROW	(1 << 20)
 #define SPLICE_MAX	(1 << 20)
 #define TITLE_EVERY	(250 * PF_MSEC)
 #define STALE_MAX	(10 * PF_MSEC)	/* a read not yet followed by a write */
 
-struct pf_engine {
-	const struct pf_engine_conf *conf;
-	const struct pf_opts	*o;
-	const char		*tool;
-	struct pf_io		 in;
-	struct pf_io		 out;
-	struct pf_queue		*q;
-	struct pf_tee		*tee;		/* records pass by tee(2) */
-	struct pf_statem	*sm;
-	struct pf_status	*st;
-	struct pf_counters	 c;
-	struct pf_dl		*dl;		/* the dead-letter file */
-	int			 dl_errno;	/* it failed: the run ends */
-	int			 r_newest;	/* drop reason slots */
-	int			 r_oldest;
-	int			 eof;		/* no more reading */
-	int			 splice;	/* splice may be tried */
-	int			 status_warned;
-	int			 exitcode;	/* after the queue drains */
-	int			 stop_code;	/* pf_engine_exit(), or -1 */
-	uint64_t		 toolong;
-	uint64_t		 wait_since;	/* for --timeout */
-	uint64_t		 next_status;
-	uint64_t		 next_title;
-	uint64_t		 next_tick;
-	uint64_t		 stale_since;	/* read since the last sample */
-	int			 final_done;	/* the last tick ran */
-	char			*carry;		/* a record split by reads */
-	size_t			 carry_len;
-	size_t			 carry_size;
-	int			 carry_skip;	/* too long to join */
-	sigset_t		 waitmask;	/* the mask inside ppoll */
-};
 
 static volatile sig_atomic_t	 sig_stop;	/* first stop signal */
 static volatile sig_atomic_t	 sig_stops;	/* how many */
 static volatile sig_atomic_t	 sig_info;
+static volatile sig_atomic_t	 sig_hup;
 
 static void	 engine_onsig(int);
 static void	 engine_signals(struct pf_engine *);
-static void	 engine_warn(struct pf_engine *, const char *, ...)
-		     __attribute__((format(printf, 2, 3)));
 static void	 engine_drop(void *, const struct iovec *, int, uint64_t,
 		     enum pf_drop);
 static double	 engine_pressure(struct pf_engine *);
@@ -96,7 +58,6 @@ static void	 engine_inspect(struct pf_engine *, const char *, size_t,
 static void	 engine_final(struct pf_engine *);
 static int	 engine_queue_result(struct pf_engine *, int);
 static int	 engine_read(struct pf_engine *, uint64_t);
-static size_t	 engine_fill(struct pf_engine *, char *, size_t, uint64_t);
 static int	 engine_read_policy(struct pf_engine *, uint64_t);
 static size_t	 engine_space(struct pf_engine *);
 static uint64_t	 engine_held(struct pf_engine *);
@@ -119,6 +80,10 @@ engine_onsig(int sig)
 		sig_info = 1;
 		return;
 	}
+	if (sig == SIGHUP) {
+		sig_hup = 1;
+		return;
+	}
 	if (sig_stops == 0)
 		sig_stop = sig;
 	sig_stops++;
@@ -139,19 +104,25 @@ engine_signals(struct pf_engine *e)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	/* SIGHUP is the policy's, if it reloads; else it kills as ever. */
+	if (e->conf->policy.reload != NULL)
+		sigaction(SIGHUP, &sa, NULL);
 
 	/* Deliver them only while waiting in ppoll(). */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
+	if (e->conf->policy.reload != NULL)
+		sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &e->waitmask);
 	sigdelset(&e->waitmask, SIGTERM);
 	sigdelset(&e->waitmask, SIGINT);
 	sigdelset(&e->waitmask, SIGUSR1);
+	sigdelset(&e->waitmask, SIGHUP);
 }
 
-static void
+void
 engine_warn(struct pf_engine *e, const char *fmt, ...)
 {
 	va_list	ap;
@@ -430,6 +401,10 @@ engine_input_end(struct pf_engine *e, uint64_t now)
 		e->conf->policy.in_end(e->conf->policy.arg, e, now, 0);
 		return;
 	}
+	if (e->conf->policy.record != NULL) {
+		engine_rec_end(e, now, 0);
+		return;
+	}
 	if (e->tee != NULL) {
 		e->c.records_in += pf_tee_end(e->tee, e->conf->policy.inspect,
 		    e->conf->policy.arg, now);
@@ -511,6 +486,8 @@ engine_space(struct pf_engine *e)
 
 	if (pol->in_space != NULL)
 		return (pol->in_space(pol->arg, e, &p));
+	if (pol->record != NULL)
+		return (engine_rec_space(e));
 	return (pf_queue_space(e->q, &p));
 }
 
@@ -527,7 +504,7 @@ engine_held(struct pf_engine *e)
  * Read up to len bytes into p.  Returns how many came, counted in; 0 when
  * none did: nothing yet, or the input ended or failed (dealt with here).
  */
-static size_t
+size_t
 engine_fill(struct pf_engine *e, char *p, size_t len, uint64_t now)
 {
 	ssize_t	n;
@@ -581,6 +558,8 @@ engine_read(struct pf_engine *e, uint64_t now)
 
 	if (e->conf->policy.in_space != NULL)
 		return (engine_read_policy(e, now));
+	if (e->conf->policy.record != NULL)
+		return (engine_rec_read(e, now));
 	if ((len = pf_queue_space(e->q, &p)) == 0)
 		return (0);
 	/*
@@ -767,7 +746,7 @@ engine_finish(struct pf_engine *e, int code)
 		code = 1;
 	}
 	e->dl = NULL;
-	pending = pf_queue_pending(e->q) +
+	pending = pf_queue_pending(e->q) + engine_rec_partial(e) +
 	    (e->tee != NULL ? pf_tee_partial(e->tee) : 0);
 	if (pending > 0 && !e->o->quiet) {
 		/* Only a stop signal cuts the input short of a record end. */
@@ -829,6 +808,12 @@ engine_loop(struct pf_engine *e)
 			e->eof = 1;
 			if (pol->in_space != NULL)
 				pol->in_end(pol->arg, e, now, 1);
+			if (pol->record != NULL)
+				engine_rec_end(e, now, 1);
+		}
+		if (sig_hup) {
+			sig_hup = 0;
+			pol->reload(pol->arg, e);
 		}
 		if (sig_info) {
 			sig_info = 0;
@@ -852,6 +837,8 @@ engine_loop(struct pf_engine *e)
 			return (n);
 		if (e->stop_code >= 0)
 			return (e->stop_code);
+		if (pol->record != NULL)
+			engine_rec_offer(e, now);
 
 		if (e->eof && pf_engine_unsent(e) == 0 &&
 		    !pf_queue_waiting(e->q) && engine_held(e) == 0)
@@ -912,6 +899,8 @@ engine_loop(struct pf_engine *e)
 			dl = e->stale_since + STALE_MAX;
 		if (pol->tick != NULL && (dl == 0 || e->next_tick < dl))
 			dl = e->next_tick;
+		if (e->rb.wake != 0 && (dl == 0 || e->rb.wake < dl))
+			dl = e->rb.wake;
 		if (e->conf->timeout && e->wait_since) {
 			t = e->wait_since + e->conf->timeout;
 			if (dl == 0 || t < dl)
@@ -1058,7 +1047,7 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	}
 	e.c.buffer_capacity = pf_queue_capacity(e.q);
 	if ((e.sm = pf_statem_new(e.o->constrained, e.o->saturated,
-	    e.o->settle)) == NULL) {
+	    e.o->settle)) == NULL || engine_rec_init(&e) == -1) {
 		engine_warn(&e, "%s", strerror(errno));
 		return (1);
 	}
@@ -1069,6 +1058,7 @@ pf_engine_run(const struct pf_engine_conf *conf)
 			engine_raise(&e, sig_stop);
 		engine_cleanup(&e);
 		pf_queue_free(e.q);
+		engine_rec_free(&e);
 		pf_statem_free(e.sm);
 		return (1);
 	}
@@ -1077,7 +1067,7 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	e.splice = conf->queue.framing == PF_FRAME_BYTES &&
 	    pf_io_can_splice(&e.in, &e.out);
 	if (conf->look_only && conf->policy.in_space == NULL &&
-	    conf->policy.out_allow == NULL)
+	    conf->policy.out_allow == NULL && conf->policy.record == NULL)
 		e.tee = pf_tee_new(&e.in, &e.out, conf->queue.framing,
 		    conf->queue.max_record);
 
@@ -1105,12 +1095,14 @@ pf_engine_run(const struct pf_engine_conf *conf)
 		engine_counts(&e);
 		engine_cleanup(&e);
 		pf_queue_free(e.q);
+		engine_rec_free(&e);
 		pf_statem_free(e.sm);
 		free(e.carry);
 		return (code);
 	}
 	code = engine_finish(&e, code);
 	pf_queue_free(e.q);
+	engine_rec_free(&e);
 	pf_statem_free(e.sm);
 	free(e.carry);
 	/*
@@ -1134,7 +1126,8 @@ pf_engine_queue(struct pf_engine *e)
 int
 pf_engine_input_done(const struct pf_engine *e)
 {
-	return (e->eof);
+	/* With a record hook: and every record was offered. */
+	return (e->eof && engine_rec_unoffered(e) == 0);
 }
 
 const struct pf_counters *
@@ -1166,7 +1159,7 @@ pf_engine_out_room(const struct pf_engine *e)
 size_t
 pf_engine_unsent(const struct pf_engine *e)
 {
-	return (pf_queue_bytes(e->q) +
+	return (pf_queue_bytes(e->q) + engine_rec_unsent(e) +
 	    (e->tee != NULL ? pf_tee_pending(e->tee) : 0));
 }
 

@@ -17,7 +17,40 @@
 
 struct pf_engine;
 
+/* What a policy says of a record it is offered (the record hook). */
+enum pf_verdict {
+	PF_KEEP = 0,	/* into the queue, in order */
+	PF_DROP,	/* counted under a reason, dead-lettered if asked */
+	PF_HOLD,	/* the policy copied it; pf_engine_give() hands it back */
+	PF_WAIT		/* not yet: it and all after it wait until *wake */
+};
+
+/* A whole record, as the record hook is offered it. */
+struct pf_record {
+	const char	*data;		/* without its terminator, one piece */
+	size_t		 len;
+	uint64_t	 num;		/* 1-based, in arrival order */
+	uint64_t	 when;		/* monotonic time it arrived */
+	int		 unterminated;	/* the input's last, without one */
+};
+
 struct pf_policy {
+	/*
+	 * Each whole record, once, in arrival order, at monotonic time now
+	 * (line and NUL modes; the queue's overflow must be block): the
+	 * verdict says what becomes of it.  PF_DROP counts it under the
+	 * reason slot stored in *reason (from pf_engine_reason()); PF_WAIT
+	 * offers the same record again at the monotonic time stored in
+	 * *wake, and reads nothing meanwhile.  A record kept when the queue
+	 * is full waits there, not offered again, and input with it.  Held
+	 * and waiting records count as pending.  NULL: records go straight
+	 * into the queue, at no cost.
+	 */
+	enum pf_verdict	 (*record)(void *, struct pf_engine *,
+			     const struct pf_record *, uint64_t, int *,
+			     uint64_t *);
+	/* SIGHUP came: reread what the tool reads.  NULL: SIGHUP kills. */
+	void		 (*reload)(void *, struct pf_engine *);
 	/*
 	 * How many bytes may be written now (SIZE_MAX: no limit).  When it
 	 * returns 0 it may set *wake to the monotonic time to ask again.
@@ -105,7 +138,10 @@ struct pf_engine_conf {
  */
 int		 pf_engine_run(const struct pf_engine_conf *);
 
-/* For policies: the queue, whether input has ended, the counters. */
+/*
+ * For policies: the queue, whether input has ended (with a record hook:
+ * and every record was offered), the counters.
+ */
 struct pf_queue	*pf_engine_queue(struct pf_engine *);
 int		 pf_engine_input_done(const struct pf_engine *);
 const struct pf_counters *pf_engine_counters(const struct pf_engine *);
@@ -133,5 +169,23 @@ int		 pf_engine_stopping(const struct pf_engine *);
 void		 pf_engine_exit(struct pf_engine *, int);
 /* The counters, for policies that move records themselves. */
 struct pf_counters *pf_engine_counters_rw(struct pf_engine *);
+
+/*
+ * For policies with a record hook.  pf_engine_reason(): the counter slot
+ * of drop reason name (registered on first use), -1 when there is no
+ * room for another.  pf_engine_fits(): whether a record of len bytes
+ * would go into the queue now.  pf_engine_give(): hand back a record the
+ * policy held (len bytes at p without terminator, which the engine adds
+ * unless unterminated; when: its arrival time), behind everything kept
+ * so far; 0, or -1 with errno EAGAIN when it does not fit now.
+ * pf_engine_drop(): a held record dropped after all: counted under
+ * reason, dead-lettered if asked.
+ */
+int		 pf_engine_reason(struct pf_engine *, const char *);
+int		 pf_engine_fits(struct pf_engine *, size_t);
+int		 pf_engine_give(struct pf_engine *, const char *, size_t,
+		     uint64_t, int);
+void		 pf_engine_drop(struct pf_engine *, const char *, size_t,
+		     int, int);
 
 #endif /* PF_ENGINE_H */

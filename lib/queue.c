@@ -344,6 +344,16 @@ queue_fits(const struct pf_queue *q, uint64_t bytes, uint64_t recs)
 	return (1);
 }
 
+int
+pf_queue_fits(const struct pf_queue *q, uint64_t len)
+{
+	if (q->toolong || q->eof || q->ncomplete > 0 || q->in != q->cend)
+		return (0);
+	if (q->size - (q->in - q->out) < len)
+		return (0);
+	return (queue_fits(q, len, 1));
+}
+
 static void
 queue_drop(struct pf_queue *q, uint64_t pos, uint64_t len, uint64_t nrec,
     enum pf_drop why)

@@ -127,6 +127,13 @@ double		 pf_queue_fill(const struct pf_queue *);
 double		 pf_queue_oldest_age(const struct pf_queue *, uint64_t);
 /* Whether the head record was partly written. */
 int		 pf_queue_midrec(const struct pf_queue *);
+/*
+ * Whether len bytes holding one whole record (its terminator included)
+ * would be admitted at once if read now: no record waits, none is
+ * partial, and the bounds leave room (an empty queue takes any record).
+ * For stages that copy records in themselves.
+ */
+int		 pf_queue_fits(const struct pf_queue *, uint64_t);
 /* Number (1-based) of the record found too long. */
 uint64_t	 pf_queue_toolong(const struct pf_queue *);
 /* Capacity in bytes as configured (-m). */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * engine-int.h: what the files of the engine share (lib/engine.c, the
+ * loop and the exit protocol; lib/engine-rec.c, the record hook).  Not
+ * for tools: they see engine.h.
+ */
+#ifndef PF_ENGINE_INT_H
+#define PF_ENGINE_INT_H
+
+#include <signal.h>
+
+#include "pipeflow.h"
+#include "deadletter.h"
+#include "engine.h"
+#include "io.h"
+#include "tee.h"
+
+/*
+ * With a record hook, input is read here, not into the queue: each whole
+ * record is offered to the policy where it lies, and what it keeps is
+ * copied into the queue.  [0, off) is done with; [off, whole) are whole
+ * records not yet done with (the one at off kept already if kept is set,
+ * waiting for room); [whole, len) is the start of a record.  Input is
+ * read only once every whole record is done with, so those all came with
+ * one read, at time when.
+ */
+struct engine_rb {
+	char		*buf;
+	size_t		 size;
+	size_t		 len;
+	size_t		 off;
+	size_t		 whole;
+	uint64_t	 num;		/* number of the record at off */
+	uint64_t	 when;
+	uint64_t	 wake;		/* PF_WAIT: offer again then, or 0 */
+	int		 kept;		/* the record at off: kept, no room */
+	size_t		 kept_end;	/* where it ends, when kept */
+	int		 last;		/* whole ends the unterminated last */
+};
+
+struct pf_engine {
+	const struct pf_engine_conf *conf;
+	const struct pf_opts	*o;
+	const char		*tool;
+	struct pf_io		 in;
+	struct pf_io		 out;
+	struct pf_queue		*q;
+	struct pf_tee		*tee;		/* records pass by tee(2) */
+	struct pf_statem	*sm;
+	struct pf_status	*st;
+	struct pf_counters	 c;
+	struct pf_dl		*dl;		/* the dead-letter file */
+	int			 dl_errno;	/* it failed: the run ends */
+	int			 r_newest;	/* drop reason slots */
+	int			 r_oldest;
+	int			 eof;		/* no more reading */
+	int			 splice;	/* splice may be tried */
+	int			 status_warned;
+	int			 exitcode;	/* after the queue drains */
+	int			 stop_code;	/* pf_engine_exit(), or -1 */
+	uint64_t		 toolong;
+	uint64_t		 wait_since;	/* for --timeout */
+	uint64_t		 next_status;
+	uint64_t		 next_title;
+	uint64_t		 next_tick;
+	uint64_t		 stale_since;	/* read since the last sample */
+	int			 final_done;	/* the last tick ran */
+	char			*carry;		/* a record split by reads */
+	size_t			 carry_len;
+	size_t			 carry_size;
+	int			 carry_skip;	/* too long to join */
+	struct engine_rb	 rb;		/* the record hook's reads */
+	sigset_t		 waitmask;	/* the mask inside ppoll */
+};
+
+/* engine.c */
+void		 engine_warn(struct pf_engine *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+size_t		 engine_fill(struct pf_engine *, char *, size_t, uint64_t);
+
+/* engine-rec.c */
+int		 engine_rec_init(struct pf_engine *);
+void		 engine_rec_free(struct pf_engine *);
+size_t		 engine_rec_space(struct pf_engine *);
+int		 engine_rec_read(struct pf_engine *, uint64_t);
+void		 engine_rec_end(struct pf_engine *, uint64_t, int);
+void		 engine_rec_offer(struct pf_engine *, uint64_t);
+size_t		 engine_rec_unsent(const struct pf_engine *);
+size_t		 engine_rec_unoffered(const struct pf_engine *);
+size_t		 engine_rec_partial(const struct pf_engine *);
+
+#endif /* PF_ENGINE_INT_H */

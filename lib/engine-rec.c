@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * engine-rec.c: the record hook, where a policy decides per record.
+ *
+ * throttle waits per record, shed drops or holds by priority, coalesce
+ * holds the latest record of a key: each needs a record whole, with its
+ * number and arrival time, before it goes into the queue.  So with a
+ * record hook input is read into a buffer of its own (struct engine_rb),
+ * framed by pf_frame_check() like every other path, and each whole record
+ * is offered where it lies.  Kept records are copied into the queue (the
+ * one copy this path costs), dropped ones are counted and dead-lettered,
+ * held ones were copied by the policy, which hands them back with
+ * pf_engine_give().  A wait stops the offers, and so the reads, until its
+ * time.  The counters count a record in when it is framed and out when
+ * it is written, so held and waiting records are pending throughout.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine-int.h"
+
+#define RB_READ		(1 << 20)	/* the largest read */
+
+static int	 rec_enqueue(struct pf_engine *, const char *, size_t,
+		     uint64_t, int);
+static void	 rec_drop(struct pf_engine *, const char *, size_t, int,
+		     int);
+static int	 rec_term(const struct pf_engine *);
+
+static int
+rec_term(const struct pf_engine *e)
+{
+	return (e->o->framing == PF_FRAME_NUL ? '\0' : '\n');
+}
+
+int
+engine_rec_init(struct pf_engine *e)
+{
+	struct engine_rb	*rb = &e->rb;
+
+	memset(rb, 0, sizeof(*rb));
+	rb->num = 1;
+	if (e->conf->policy.record == NULL)
+		return (0);
+	/* A record's start, at most the limit, and a read after it. */
+	rb->size = e->o->max_record + 1 + RB_READ;
+	if ((rb->buf = malloc(rb->size)) == NULL)
+		return (-1);
+	return (0);
+}
+
+void
+engine_rec_free(struct pf_engine *e)
+{
+	free(e->rb.buf);
+	e->rb.buf = NULL;
+}
+
+/* Room to read: none while whole records wait to be done with. */
+size_t
+engine_rec_space(struct pf_engine *e)
+{
+	struct engine_rb	*rb = &e->rb;
+
+	if (rb->off < rb->whole || e->eof)
+		return (0);
+	if (rb->off > 0) {
+		memmove(rb->buf, rb->buf + rb->off, rb->len - rb->off);
+		rb->len -= rb->off;
+		rb->whole -= rb->off;
+		rb->off = 0;
+	}
+	return (rb->size - rb->len);
+}
+
+int
+engine_rec_read(struct pf_engine *e, uint64_t now)
+{
+	struct engine_rb	*rb = &e->rb;
+	size_t			 space, n, good, nrec;
+	int			 toolong;
+
+	if ((space = engine_rec_space(e)) == 0 ||
+	    (n = engine_fill(e, rb->buf + rb->len, space, now)) == 0)
+		return (0);
+	toolong = pf_frame_check(e->o->framing, rb->buf + rb->len, n,
+	    rb->len - rb->whole, e->o->max_record, &good, &nrec);
+	e->c.records_in += nrec;
+	if (good > 0)
+		rb->whole = rb->len + good;
+	rb->len += n;
+	rb->when = now;
+	if (toolong) {
+		/* Every record before it goes on; then exit 3. */
+		e->toolong = e->c.records_in + 1;
+		e->eof = 1;
+		rb->len = rb->whole;
+	}
+	engine_rec_offer(e, now);
+	return (0);
+}
+
+/*
+ * Input ended, or (cut set) was cut short by a stop signal: a partial
+ * last record is then not passed on (engine_rec_partial() tells its
+ * size), else it is a record of its own, unterminated.
+ */
+void
+engine_rec_end(struct pf_engine *e, uint64_t now, int cut)
+{
+	struct engine_rb	*rb = &e->rb;
+
+	if (rb->len == rb->whole || cut)
+		return;
+	rb->whole = rb->len;
+	rb->last = 1;
+	rb->when = now;
+	e->c.records_in++;
+}
+
+size_t
+engine_rec_unsent(const struct pf_engine *e)
+{
+	return (e->rb.whole - e->rb.off);
+}
+
+/* Bytes of whole records the policy has not been offered yet. */
+size_t
+engine_rec_unoffered(const struct pf_engine *e)
+{
+	return (e->rb.whole - (e->rb.kept ? e->rb.kept_end : e->rb.off));
+}
+
+size_t
+engine_rec_partial(const struct pf_engine *e)
+{
+	return (e->rb.len - e->rb.whole);
+}
+
+/*
+ * Offer the records that wait, in order, until one must wait: for its
+ * time (PF_WAIT), or for room in the queue (kept).  The unterminated last
+ * record goes into the queue only once the policy holds nothing more, as
+ * anything behind it would run into it.
+ */
+void
+engine_rec_offer(struct pf_engine *e, uint64_t now)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	struct engine_rb	*rb = &e->rb;
+	struct pf_record	 r;
+	enum pf_verdict		 v;
+	const char		*p, *t;
+	uint64_t		 wake;
+	int			 reason;
+
+	while (rb->off < rb->whole) {
+		if (rb->wake != 0) {
+			if (now < rb->wake)
+				return;
+			rb->wake = 0;
+		}
+		p = rb->buf + rb->off;
+		t = memchr(p, rec_term(e), rb->whole - rb->off);
+		r.data = p;
+		r.unterminated = t == NULL;
+		r.len = t != NULL ? (size_t)(t - p) : rb->whole - rb->off;
+		r.num = rb->num;
+		r.when = rb->when;
+		if (!rb->kept) {
+			reason = -1;
+			wake = 0;
+			v = pol->record(pol->arg, e, &r, now, &reason, &wake);
+			if (v == PF_WAIT) {
+				/* Not in the past: that would spin. */
+				rb->wake = wake > now ? wake : now + 1;
+				return;
+			}
+			if (v == PF_DROP)
+				rec_drop(e, r.data, r.len, reason,
+				    r.unterminated);
+			if (v == PF_KEEP) {
+				rb->kept = 1;
+				rb->kept_end = rb->off + r.len +
+				    !r.unterminated;
+			}
+		}
+		if (rb->kept) {
+			if (r.unterminated && pol->held != NULL &&
+			    pol->held(pol->arg, e) > 0)
+				return;
+			if (rec_enqueue(e, r.data, r.len, r.when,
+			    r.unterminated) == -1)
+				return;
+		}
+		rb->kept = 0;
+		rb->off += r.len + !r.unterminated;
+		rb->num++;
+	}
+}
+
+/*
+ * Copy a whole record and its terminator (none if unterminated) into the
+ * queue, in the pieces its ring gives.  -1 with errno EAGAIN, and nothing
+ * copied, when it does not fit now.
+ */
+static int
+rec_enqueue(struct pf_engine *e, const char *p, size_t len, uint64_t when,
+    int unterminated)
+{
+	struct pf_queue	*q = e->q;
+	size_t		 need = len + !unterminated, done = 0, n, k;
+	uint64_t	 recs;
+	char		*dst;
+
+	if (!pf_queue_fits(q, need)) {
+		errno = EAGAIN;
+		return (-1);
+	}
+	while (done < need) {
+		/* pf_queue_fits() said the room is there. */
+		if ((n = pf_queue_space(q, &dst)) == 0)
+			abort();
+		if (n > need - done)
+			n = need - done;
+		k = done < len ? (n < len - done ? n : len - done) : 0;
+		memcpy(dst, p + done, k);
+		if (k < n)
+			dst[k] = (char)rec_term(e);
+		(void)pf_queue_input(q, n, when, &recs);
+		done += n;
+	}
+	if (unterminated)
+		(void)pf_queue_eof(q, when, &recs);
+	return (0);
+}
+
+/* Count a dropped record, and keep it in the dead-letter file. */
+static void
+rec_drop(struct pf_engine *e, const char *p, size_t len, int reason,
+    int unterminated)
+{
+	struct iovec	iov[2];
+	char		term = (char)rec_term(e);
+
+	if (reason < 0 || reason >= PF_DROP_REASONS)
+		reason = pf_counters_reason(&e->c, "policy");
+	if (reason >= 0)
+		e->c.dropped[reason]++;
+	if (e->dl == NULL)
+		return;
+	iov[0].iov_base = (void *)(uintptr_t)p;
+	iov[0].iov_len = len;
+	iov[1].iov_base = &term;
+	iov[1].iov_len = 1;
+	if (pf_dl_write(e->dl, iov, unterminated ? 1 : 2) == -1 &&
+	    e->dl_errno == 0)
+		e->dl_errno = errno;
+}
+
+int
+pf_engine_reason(struct pf_engine *e, const char *name)
+{
+	return (pf_counters_reason(&e->c, name));
+}
+
+int
+pf_engine_fits(struct pf_engine *e, size_t len)
+{
+	return (pf_queue_fits(e->q, len + 1));
+}
+
+int
+pf_engine_give(struct pf_engine *e, const char *p, size_t len,
+    uint64_t when, int unterminated)
+{
+	return (rec_enqueue(e, p, len, when, unterminated));
+}
+
+void
+pf_engine_drop(struct pf_engine *e, const char *p, size_t len, int reason,
+    int unterminated)
+{
+	rec_drop(e, p, len, reason, unterminated);
+}

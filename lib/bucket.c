@@ -30,6 +30,8 @@
 #include "bucket.h"
 
 static int		 bucket_valid(uint64_t);
+static int		 bucket_rate(struct pf_bucket *, uint64_t, uint64_t,
+			    uint64_t);
 static __int128		 bucket_cap(const struct pf_bucket *);
 static __int128		 bucket_need(const struct pf_bucket *, uint64_t);
 static unsigned __int128 bucket_inc(const struct pf_bucket *);
@@ -97,9 +99,10 @@ bucket_refill(struct pf_bucket *b, uint64_t now)
 		b->level += (__int128)((unsigned __int128)e * inc);
 }
 
-int
-pf_bucket_init(struct pf_bucket *b, uint64_t tokens, uint64_t period,
-    uint64_t burst, uint64_t now)
+/* Take on a new rate and burst, or refuse a bad period with EINVAL. */
+static int
+bucket_rate(struct pf_bucket *b, uint64_t tokens, uint64_t period,
+    uint64_t burst)
 {
 	if (!bucket_valid(period)) {
 		errno = EINVAL;
@@ -109,6 +112,15 @@ pf_bucket_init(struct pf_bucket *b, uint64_t tokens, uint64_t period,
 	b->period = period;
 	b->step = PF_BUCKET_DAY / period;
 	b->burst = burst;
+	return (0);
+}
+
+int
+pf_bucket_init(struct pf_bucket *b, uint64_t tokens, uint64_t period,
+    uint64_t burst, uint64_t now)
+{
+	if (bucket_rate(b, tokens, period, burst) == -1)
+		return (-1);
 	b->last = now;
 	b->level = bucket_cap(b);
 	return (0);
@@ -124,10 +136,7 @@ pf_bucket_set(struct pf_bucket *b, uint64_t tokens, uint64_t period,
 	}
 	/* What came in so far came in at the old rate. */
 	bucket_refill(b, now);
-	b->tokens = tokens;
-	b->period = period;
-	b->step = PF_BUCKET_DAY / period;
-	b->burst = burst;
+	(void)bucket_rate(b, tokens, period, burst);
 	if (b->level > bucket_cap(b))
 		b->level = bucket_cap(b);
 	return (0);

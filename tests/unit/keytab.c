@@ -86,7 +86,7 @@ pool_make(size_t n)
 {
 	static const char	 few[] = { 0, 'a', (char)0xff };
 	char			*p;
-	size_t			 len, i, from;
+	size_t			 len, i, from, r;
 
 	npool = 0;
 	while (npool < n) {
@@ -103,31 +103,19 @@ pool_make(size_t n)
 			if (len == pool[from].len)
 				p[len - 1] ^= (char)rnd_in(1, 255);
 		} else {
-			switch (rnd_in(0, 19)) {
-			case 0:
+			/* Mostly short, some around the inline size, few long. */
+			r = rnd_in(0, 19);
+			if (r == 0)
 				len = rnd_in(301, 2000);
-				break;
-			case 1:
-			case 2:
-			case 3:
-			case 4:
+			else if (r < 5)
 				len = rnd_in(65, 300);
-				break;
-			case 5:
-			case 6:
+			else if (r < 7)
 				len = rnd_in(PF_KEYTAB_INLINE - 1,
 				    PF_KEYTAB_INLINE + 1);
-				break;
-			case 7:
-			case 8:
-			case 9:
-			case 10:
+			else if (r < 11)
 				len = rnd_in(17, 64);
-				break;
-			default:
+			else
 				len = rnd_in(1, 16);
-				break;
-			}
 			p = malloc(len);
 			for (i = 0; i < len; i++)
 				p[i] = rnd_in(0, 1) ? few[rnd_in(0, 2)] :
@@ -392,7 +380,7 @@ static void
 test_bound(void)
 {
 	struct pf_keytab	*t;
-	char			 key[8];
+	char			 key[16];
 	void			*v;
 	int			 i, isnew, fails = 0;
 
@@ -488,7 +476,7 @@ test_walk_remove(void)
 {
 	struct pf_keytab	*t;
 	const char		*k;
-	char			 key[8];
+	char			 key[16];
 	size_t			 pos = 0, len;
 	int			 i, n = 0, bad = 0;
 

@@ -47,7 +47,7 @@ struct entry {
 	uint32_t	 prev;		/* order of use, or NIL */
 	uint32_t	 next;		/* order of use, free list, or NIL */
 	uint32_t	 len;		/* key length */
-	uint32_t	 spare;
+	uint32_t	 pad;		/* unused */
 	char		*heap;		/* a key longer than inline, or NULL */
 	char		 inl[PF_KEYTAB_INLINE];
 };

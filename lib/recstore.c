@@ -162,7 +162,7 @@ static void	 account(struct pf_recstore *, const struct pf_recslot *,
 static void	 detach(struct pf_recstore *, struct pf_recslot *);
 static void	 release(struct pf_recstore *, struct pf_recslot *);
 static void	 zombie_release(struct pf_recstore *);
-static int	 take_out(struct pf_recstore *, uint32_t, struct pf_record *);
+static int	 take_out(struct pf_recstore *, uint32_t, struct pf_held *);
 static uint64_t	 by_class(const uint64_t *, uint64_t, int);
 
 static struct pf_recslot *
@@ -502,7 +502,7 @@ zombie_release(struct pf_recstore *rs)
 
 /* Detach slot i, describe it in *r and keep it until the next change. */
 static int
-take_out(struct pf_recstore *rs, uint32_t i, struct pf_record *r)
+take_out(struct pf_recstore *rs, uint32_t i, struct pf_held *r)
 {
 	struct pf_recslot	*s = slot(rs, i);
 
@@ -574,7 +574,7 @@ pf_recstore_free(struct pf_recstore *rs)
 }
 
 struct pf_recslot *
-pf_recstore_add(struct pf_recstore *rs, const struct pf_record *r)
+pf_recstore_add(struct pf_recstore *rs, const struct pf_held *r)
 {
 	struct pf_recslot	*s = NULL;
 	size_t			 keylen = r->key != NULL ? r->keylen : 0, n;
@@ -704,7 +704,7 @@ pf_recstore_find(const struct pf_recstore *rs, const void *key, size_t len)
 
 void
 pf_recstore_view(const struct pf_recstore *rs, const struct pf_recslot *s,
-    struct pf_record *r)
+    struct pf_held *r)
 {
 	(void)rs;
 	r->key = s->keyed ? s->block : NULL;
@@ -717,7 +717,7 @@ pf_recstore_view(const struct pf_recstore *rs, const struct pf_recslot *s,
 }
 
 int
-pf_recstore_pop(struct pf_recstore *rs, struct pf_record *r)
+pf_recstore_pop(struct pf_recstore *rs, struct pf_held *r)
 {
 	uint32_t	i = slot(rs, HEAD_ARRIVAL)->link[L_ARRIVAL][NEXT];
 
@@ -730,7 +730,7 @@ pf_recstore_pop(struct pf_recstore *rs, struct pf_record *r)
 }
 
 int
-pf_recstore_take(struct pf_recstore *rs, int class, struct pf_record *r)
+pf_recstore_take(struct pf_recstore *rs, int class, struct pf_held *r)
 {
 	unsigned int	c;
 

@@ -27,12 +27,12 @@
 #define PF_RECSTORE_MAX_SIZE	((size_t)UINT32_MAX)
 
 /*
- * A record: what pf_recstore_add() is given, and what the store tells of
+ * A held record: what pf_recstore_add() is given, and what the store tells of
  * one it holds.  key NULL means no key; a key may be empty or hold any
  * bytes.  Filled in by the store, data and key point into it (data is
  * never NULL, key NULL when there is none).
  */
-struct pf_record {
+struct pf_held {
 	const char	*data;		/* without its terminator */
 	size_t		 len;
 	const char	*key;
@@ -67,7 +67,7 @@ void		 pf_recstore_free(struct pf_recstore *);
  * when the add fails.
  */
 struct pf_recslot *pf_recstore_add(struct pf_recstore *,
-		     const struct pf_record *);
+		     const struct pf_held *);
 /*
  * Replace the bytes of the held record s by len bytes at data, and its
  * record number and time by recno and t, keeping its key, class and place
@@ -98,7 +98,7 @@ struct pf_recslot *pf_recstore_find(const struct pf_recstore *,
  * replaced or leaves the store.
  */
 void		 pf_recstore_view(const struct pf_recstore *,
-		     const struct pf_recslot *, struct pf_record *);
+		     const struct pf_recslot *, struct pf_held *);
 
 /*
  * Remove the oldest record and describe it in *r, without a copy: its
@@ -106,7 +106,7 @@ void		 pf_recstore_view(const struct pf_recstore *,
  * remove or free.  Returns 0, or -1 with errno ENOENT when the store is
  * empty.
  */
-int		 pf_recstore_pop(struct pf_recstore *, struct pf_record *);
+int		 pf_recstore_pop(struct pf_recstore *, struct pf_held *);
 /*
  * Shed one record: among the classes from class to 9, the oldest record
  * of the least important (highest numbered) class that has any.  It is
@@ -115,7 +115,7 @@ int		 pf_recstore_pop(struct pf_recstore *, struct pf_record *);
  * class outside 0..9.
  */
 int		 pf_recstore_take(struct pf_recstore *, int,
-		     struct pf_record *);
+		     struct pf_held *);
 /*
  * Remove the held record s and free its bytes at once; s is no longer
  * valid.  Ends the life of what the last pop or take gave.

@@ -65,15 +65,15 @@ struct model {
 	uint64_t	 max_bytes;
 };
 
-static void	 rec_set(struct pf_record *, const void *, size_t,
+static void	 rec_set(struct pf_held *, const void *, size_t,
 		     const void *, size_t, uint64_t, uint64_t, int);
 static struct pf_recslot *add(struct pf_recstore *, const char *,
 		     const char *, int, uint64_t);
-static int	 rec_is(const struct pf_record *, const char *, size_t,
+static int	 rec_is(const struct pf_held *, const char *, size_t,
 		     const char *, size_t, uint64_t, uint64_t, int);
 static size_t	 walk(struct pf_recstore *);
 static int	 walk_is(struct pf_recstore *, const uint64_t *, size_t);
-static int	 add_fails(struct pf_recstore *, const struct pf_record *,
+static int	 add_fails(struct pf_recstore *, const struct pf_held *,
 		     int);
 static void	 fill_random(char *, size_t);
 static size_t	 key_make(char *, unsigned int);
@@ -83,10 +83,10 @@ static void	 m_init(struct model *, uint64_t, uint64_t);
 static void	 m_free(struct model *);
 static uint64_t	 m_bytes(const struct model *, int);
 static long	 m_find(const struct model *, const char *, size_t);
-static void	 m_push(struct model *, const struct pf_record *,
+static void	 m_push(struct model *, const struct pf_held *,
 		     struct pf_recslot *);
 static void	 m_del(struct model *, size_t);
-static int	 m_same(const struct mrec *, const struct pf_record *);
+static int	 m_same(const struct mrec *, const struct pf_held *);
 static int	 m_counts(struct pf_recstore *, const struct model *);
 static int	 m_walk(struct pf_recstore *, const struct model *);
 
@@ -101,11 +101,11 @@ static void	 test_memory(void);
 static void	 test_model(void);
 static void	 bench(void);
 
-static struct pf_record	 walked[WALK_MAX];
+static struct pf_held	 walked[WALK_MAX];
 static struct pf_recslot *walkslot[WALK_MAX];
 
 static void
-rec_set(struct pf_record *r, const void *data, size_t len, const void *key,
+rec_set(struct pf_held *r, const void *data, size_t len, const void *key,
     size_t keylen, uint64_t recno, uint64_t t, int class)
 {
 	r->data = data;
@@ -122,7 +122,7 @@ static struct pf_recslot *
 add(struct pf_recstore *rs, const char *data, const char *key, int class,
     uint64_t recno)
 {
-	struct pf_record	r;
+	struct pf_held	r;
 
 	rec_set(&r, data, strlen(data), key, key ? strlen(key) : 0, recno,
 	    recno * 10, class);
@@ -130,7 +130,7 @@ add(struct pf_recstore *rs, const char *data, const char *key, int class,
 }
 
 static int
-rec_is(const struct pf_record *r, const char *data, size_t len,
+rec_is(const struct pf_held *r, const char *data, size_t len,
     const char *key, size_t keylen, uint64_t recno, uint64_t t, int class)
 {
 	if (r->data == NULL || r->len != len ||
@@ -180,7 +180,7 @@ walk_is(struct pf_recstore *rs, const uint64_t *want, size_t n)
 
 /* Whether adding r is refused with errno e. */
 static int
-add_fails(struct pf_recstore *rs, const struct pf_record *r, int e)
+add_fails(struct pf_recstore *rs, const struct pf_held *r, int e)
 {
 	errno = 0;
 	return (pf_recstore_add(rs, r) == NULL && errno == e);
@@ -273,7 +273,7 @@ m_find(const struct model *m, const char *key, size_t keylen)
 }
 
 static void
-m_push(struct model *m, const struct pf_record *r, struct pf_recslot *s)
+m_push(struct model *m, const struct pf_held *r, struct pf_recslot *s)
 {
 	struct mrec	*e;
 
@@ -311,7 +311,7 @@ m_del(struct model *m, size_t i)
 }
 
 static int
-m_same(const struct mrec *e, const struct pf_record *r)
+m_same(const struct mrec *e, const struct pf_held *r)
 {
 	return (rec_is(r, e->data, e->len, e->key, e->keylen, e->recno, e->t,
 	    e->class));
@@ -374,7 +374,7 @@ static void
 test_new(void)
 {
 	struct pf_recstore	*rs;
-	struct pf_record	 r;
+	struct pf_held	 r;
 
 	errno = 0;
 	ok(pf_recstore_new(0, 100) == NULL && errno == EINVAL,
@@ -421,7 +421,7 @@ static void
 test_bounds(void)
 {
 	struct pf_recstore	*rs;
-	struct pf_record	 r;
+	struct pf_held	 r;
 	char			 d[100];
 	uint64_t		 w1[] = { 1, 2 }, w2[] = { 1, 2, 3 };
 	uint64_t		 w3[] = { 2, 3, 4 };
@@ -496,7 +496,7 @@ test_replace(void)
 {
 	struct pf_recstore	*rs;
 	struct pf_recslot	*a, *b, *c, *d;
-	struct pf_record	 r;
+	struct pf_held	 r;
 	static char		 big[20000], bytes[1000];
 	uint64_t		 w[] = { 1, 99, 3, 4 };
 	uint64_t		 held;
@@ -569,7 +569,7 @@ test_take(void)
 		{ 2, 0 }, { 0, 4 }, { 0, 6 }, { 0, 0 }
 	};
 	struct pf_recstore	*rs;
-	struct pf_record	 r;
+	struct pf_held	 r;
 	uint64_t		 w[] = { 4, 6 };
 	size_t			 i;
 	int			 good = 1;
@@ -612,7 +612,7 @@ test_keys(void)
 {
 	struct pf_recstore	*rs;
 	struct pf_recslot	*e, *n, *s;
-	struct pf_record	 r;
+	struct pf_held	 r;
 	char			 k[32];
 	unsigned int		 i;
 	int			 good;
@@ -684,7 +684,7 @@ test_walk_remove(void)
 {
 	struct pf_recstore	*rs;
 	struct pf_recslot	*s, *next;
-	struct pf_record	 r;
+	struct pf_held	 r;
 	uint64_t		 w[50];
 	size_t			 i;
 	char			 d[8];
@@ -722,7 +722,7 @@ static void
 test_memory(void)
 {
 	struct pf_recstore	*rs;
-	struct pf_record	 r;
+	struct pf_held	 r;
 	static char		 d[REC_MAX];
 	uint64_t		 m0, full, held;
 	size_t			 i;
@@ -753,7 +753,7 @@ test_model(void)
 {
 	struct pf_recstore	*rs;
 	struct pf_recslot	*s;
-	struct pf_record	 r, v;
+	struct pf_held	 r, v;
 	struct model		 m;
 	static char		 d[REC_MAX], kb[KEY_MAX];
 	const char		*what = NULL, *key;
@@ -925,7 +925,7 @@ static void
 bench(void)
 {
 	struct pf_recstore	*rs;
-	struct pf_record	 r, v;
+	struct pf_held	 r, v;
 	char			 d[100];
 	uint64_t		 t0, t1;
 	long			 i, bad = 0;

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "pipeflow.h"
+#include "fault.h"
 #include "io.h"
 
 #define IO_PAGE		4096	/* a pipe buffer's page */
@@ -185,6 +186,7 @@ pf_io_writev(struct pf_io *io, const struct iovec *iov, int iovcnt)
 	struct iovec	one;
 	struct msghdr	msg;
 	ssize_t		n;
+	int		err;
 
 	if (io->kind == PF_IO_SOCKET) {
 		memset(&msg, 0, sizeof(msg));
@@ -202,7 +204,10 @@ pf_io_writev(struct pf_io *io, const struct iovec *iov, int iovcnt)
 		iovcnt = 1;
 	}
 	for (;;) {
-		if (io->kind == PF_IO_SOCKET)
+		if ((err = pf_fault(PF_FAULT_OUT, NULL)) != 0) {
+			errno = err;
+			n = -1;
+		} else if (io->kind == PF_IO_SOCKET)
 			n = sendmsg(io->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
 		else
 			n = writev(io->fd, iov, iovcnt);
@@ -316,7 +321,12 @@ pf_io_writeall(int fd, const struct iovec *iov, int iovcnt)
 	for (i = 0; i < iovcnt; i++)
 		v[i] = iov[i];
 	while (iovcnt > 0) {
-		if ((n = writev(fd, v, iovcnt)) == -1) {
+		if ((i = pf_fault(PF_FAULT_WRITE, NULL)) != 0) {
+			errno = i;
+			n = -1;
+		} else
+			n = writev(fd, v, iovcnt);
+		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN) {

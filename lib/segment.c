@@ -64,6 +64,7 @@
 #include <zstd.h>
 
 #include "pipeflow.h"
+#include "fault.h"
 
 #define SEG_MAGIC	"PFSPILL1"
 #define SEG_VERSION	1
@@ -160,9 +161,16 @@ pwrite_all(int fd, const void *buf, size_t len, off_t off)
 {
 	const char	*p = buf;
 	ssize_t		 n;
+	size_t		 l;
+	int		 err;
 
 	while (len > 0) {
-		n = pwrite(fd, p, len, off);
+		l = len;
+		if ((err = pf_fault(PF_FAULT_SEG, &l)) != 0) {
+			errno = err;
+			n = -1;
+		} else
+			n = pwrite(fd, p, l, off);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -371,6 +379,8 @@ pf_seg_bytes(const struct pf_seg_writer *w)
 int
 pf_seg_sync(struct pf_seg_writer *w)
 {
+	int	err;
+
 	if (w->failed) {
 		errno = EIO;
 		return (-1);
@@ -380,7 +390,10 @@ pf_seg_sync(struct pf_seg_writer *w)
 	 * pages and cleared the error: a second call would succeed without
 	 * the data being on disk.  So the writer is dead from here on.
 	 */
-	if (fdatasync(w->fd) == -1) {
+	if ((err = pf_fault(PF_FAULT_SYNC, NULL)) != 0 ||
+	    fdatasync(w->fd) == -1) {
+		if (err != 0)
+			errno = err;
 		w->failed = 1;
 		return (-1);
 	}

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "pipeflow.h"
+#include "fault.h"
 
 #define SPILLDIR_LOCK		"lock"
 #define SPILLDIR_CKPT		"checkpoint"
@@ -336,9 +337,17 @@ spilldir_writeall(int fd, const void *buf, size_t len)
 {
 	const char	*p = buf;
 	ssize_t		 n;
+	size_t		 l;
+	int		 err;
 
 	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
+		l = len;
+		if ((err = pf_fault(PF_FAULT_CKPT, &l)) != 0) {
+			errno = err;
+			n = -1;
+		} else
+			n = write(fd, p, l);
+		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			return (-1);
@@ -382,7 +391,7 @@ pf_spilldir_checkpoint_write(struct pf_spilldir *d, const void *buf,
 	if (spilldir_writeall(fd, buf, len) == -1)
 		goto fail;
 	/* A failed fsync may have lost the data: never rename then. */
-	if (sync && fsync(fd) == -1) {
+	if (sync && (pf_fault(PF_FAULT_SYNC, NULL) != 0 || fsync(fd) == -1)) {
 		e = "cannot sync checkpoint";
 		goto fail;
 	}

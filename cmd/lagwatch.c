@@ -80,7 +80,8 @@ struct lagwatch {
 };
 
 static void	 usage(void) __attribute__((noreturn));
-static void	 lw_inspect(void *, const char *, size_t, uint64_t);
+static enum pf_verdict lw_record(void *, struct pf_engine *,
+		     const struct pf_record *, uint64_t, int *, uint64_t *);
 static double	 lw_pressure(void *, struct pf_engine *);
 static void	 lw_tick(void *, struct pf_engine *, uint64_t, int);
 static void	 lw_metrics(FILE *, const char *, void *);
@@ -140,25 +141,30 @@ usage(void)
 }
 
 
-/* A record went by: how old is it? */
-static void
-lw_inspect(void *arg, const char *rec, size_t len, uint64_t now)
+/* A record went by: how old is it?  It passes whatever the answer. */
+static enum pf_verdict
+lw_record(void *arg, struct pf_engine *eng, const struct pf_record *r,
+    uint64_t now, int *reason, uint64_t *wake)
 {
 	struct lagwatch	*lw = arg;
 	const char	*v, *e;
 	size_t		 vlen;
 	int64_t		 t, wall;
 
+	(void)eng;
+	(void)reason;
+	(void)wake;
 	if (!lw->has_field)
-		return;
-	if (pf_field_get(&lw->field, rec, len, &v, &vlen) != 1 ||
+		return (PF_KEEP);
+	if (pf_field_get(&lw->field, r->data, r->len, &v, &vlen) != 1 ||
 	    pf_time_parse_memo(&lw->memo, v, vlen, lw->tfmt, &t, &e) == -1) {
 		lw->no_time++;
-		return;
+		return (PF_KEEP);
 	}
 	wall = (int64_t)now + lw->wall_off;
 	lw->last_age = t < wall ? (uint64_t)(wall - t) : 0;
 	pf_hist_add(&lw->iv, lw->last_age);	/* into all at its end */
+	return (PF_KEEP);
 }
 
 static double
@@ -651,7 +657,7 @@ main(int argc, char *argv[])
 	n = (lw.interval + tick - 1) / tick;
 	conf.policy.tick_interval = (lw.interval + n - 1) / n;
 	if (lw.has_field)
-		conf.policy.inspect = lw_inspect;
+		conf.policy.record = lw_record;
 	conf.look_only = 1;
 	conf.policy.arg = &lw;
 	r = pf_engine_run(&conf);

@@ -69,9 +69,25 @@ struct pf_engine {
 	size_t			 carry_len;
 	size_t			 carry_size;
 	int			 carry_skip;	/* too long to join */
+	uint64_t		 look_num;	/* records looked at */
+	int			 look_last;	/* the next is the last, cut */
 	struct engine_rb	 rb;		/* the record hook's reads */
 	sigset_t		 waitmask;	/* the mask inside ppoll */
 };
+
+/* Whether the record hook decides (not only looks). */
+static inline int
+engine_decides(const struct pf_engine *e)
+{
+	return (e->conf->policy.record != NULL && !e->conf->look_only);
+}
+
+/* Whether the record hook only looks. */
+static inline int
+engine_looks(const struct pf_engine *e)
+{
+	return (e->conf->policy.record != NULL && e->conf->look_only);
+}
 
 /* engine.c */
 void		 engine_warn(struct pf_engine *, const char *, ...)

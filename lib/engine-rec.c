@@ -43,7 +43,7 @@ engine_rec_init(struct pf_engine *e)
 
 	memset(rb, 0, sizeof(*rb));
 	rb->num = 1;
-	if (e->conf->policy.record == NULL)
+	if (!engine_decides(e))
 		return (0);
 	/* A record's start, at most the limit, and a read after it. */
 	rb->size = e->o->max_record + 1 + RB_READ;

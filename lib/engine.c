@@ -53,6 +53,8 @@ static void	 engine_counts(struct pf_engine *);
 static void	 engine_input_end(struct pf_engine *, uint64_t);
 static int	 engine_open(struct pf_engine *);
 static int	 engine_carry(struct pf_engine *, const char *, size_t);
+static inline void engine_look(struct pf_engine *, const char *, size_t,
+		     uint64_t);
 static void	 engine_inspect(struct pf_engine *, const char *, size_t,
 		     uint64_t);
 static void	 engine_final(struct pf_engine *);
@@ -392,28 +394,51 @@ engine_input_end(struct pf_engine *e, uint64_t now)
 	if (e->eof)
 		return;
 	e->eof = 1;
-	if (e->conf->policy.inspect != NULL && e->carry_len > 0 &&
-	    !e->carry_skip)
-		e->conf->policy.inspect(e->conf->policy.arg, e->carry,
-		    e->carry_len, now);
+	if (engine_looks(e) && e->carry_len > 0 && !e->carry_skip) {
+		e->look_last = 1;
+		engine_look(e, e->carry, e->carry_len, now);
+	}
 	e->carry_len = 0;
 	if (e->conf->policy.in_space != NULL) {
 		e->conf->policy.in_end(e->conf->policy.arg, e, now, 0);
 		return;
 	}
-	if (e->conf->policy.record != NULL) {
+	if (engine_decides(e)) {
 		engine_rec_end(e, now, 0);
 		return;
 	}
 	if (e->tee != NULL) {
-		e->c.records_in += pf_tee_end(e->tee, e->conf->policy.inspect,
-		    e->conf->policy.arg, now);
+		e->look_last = 1;
+		e->c.records_in += pf_tee_end(e->tee, engine_looks(e) ?
+		    e->conf->policy.record : NULL, e->conf->policy.arg, e,
+		    now);
 		return;
 	}
 	r = pf_queue_eof(e->q, now, &n);
 	e->c.records_in += n;
 	if (engine_queue_result(e, r) == -1)
 		e->exitcode = 1;
+}
+
+/*
+ * A record for a policy that only looks: offered where it lies, and kept
+ * whatever the hook says.  Its number is its place in the input; only
+ * the one the end of input completes can be unterminated.
+ */
+static inline void
+engine_look(struct pf_engine *e, const char *p, size_t len, uint64_t now)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	struct pf_record	 r;
+	uint64_t		 wake = 0;
+	int			 reason = -1;
+
+	r.data = p;
+	r.len = len;
+	r.num = ++e->look_num;
+	r.when = now;
+	r.unterminated = e->look_last;
+	(void)pol->record(pol->arg, e, &r, now, &reason, &wake);
 }
 
 /* Keep the start of a record that a read split, to join it up. */
@@ -456,25 +481,39 @@ static void
 engine_inspect(struct pf_engine *e, const char *p, size_t n, uint64_t now)
 {
 	const struct pf_policy	*pol = &e->conf->policy;
+	struct pf_record	 r;
 	const char		*end = p + n, *t;
-	int			 term;
+	uint64_t		 wake, num = e->look_num;
+	int			 term, reason;
 
 	term = (e->o->framing == PF_FRAME_NUL) ? '\0' : '\n';
+	r.when = now;
+	r.unterminated = 0;
 	while (p < end) {
 		if ((t = memchr(p, term, end - p)) == NULL) {
 			engine_carry(e, p, end - p);
-			return;
+			break;
 		}
+		r.data = p;
+		r.len = t - p;
 		if (e->carry_len > 0 || e->carry_skip) {
-			if (engine_carry(e, p, t - p) == 0)
-				pol->inspect(pol->arg, e->carry, e->carry_len,
-				    now);
+			r.data = NULL;
+			if (engine_carry(e, p, t - p) == 0) {
+				r.data = e->carry;
+				r.len = e->carry_len;
+			}
 			e->carry_len = 0;
 			e->carry_skip = 0;
-		} else
-			pol->inspect(pol->arg, p, t - p, now);
+		}
+		/* A record too long to join is the queue's to report. */
+		if (r.data != NULL) {
+			r.num = ++num;
+			(void)pol->record(pol->arg, e, &r, now, &reason,
+			    &wake);
+		}
 		p = t + 1;
 	}
+	e->look_num = num;
 }
 
 /* Room for input: the policy's storage, or the queue. */
@@ -486,7 +525,7 @@ engine_space(struct pf_engine *e)
 
 	if (pol->in_space != NULL)
 		return (pol->in_space(pol->arg, e, &p));
-	if (pol->record != NULL)
+	if (engine_decides(e))
 		return (engine_rec_space(e));
 	return (pf_queue_space(e->q, &p));
 }
@@ -558,7 +597,7 @@ engine_read(struct pf_engine *e, uint64_t now)
 
 	if (e->conf->policy.in_space != NULL)
 		return (engine_read_policy(e, now));
-	if (e->conf->policy.record != NULL)
+	if (engine_decides(e))
 		return (engine_rec_read(e, now));
 	if ((len = pf_queue_space(e->q, &p)) == 0)
 		return (0);
@@ -579,8 +618,7 @@ engine_read(struct pf_engine *e, uint64_t now)
 	if ((n = engine_fill(e, p, len, now)) == 0)
 		return (0);
 	/* Before the queue may move bytes about (drop-newest). */
-	if (e->conf->policy.inspect != NULL &&
-	    e->o->framing != PF_FRAME_BYTES)
+	if (engine_looks(e) && e->o->framing != PF_FRAME_BYTES)
 		engine_inspect(e, p, n, now);
 	r = pf_queue_input(e->q, n, now, &recs);
 	e->c.records_in += (e->o->framing == PF_FRAME_BYTES) ? 1 : recs;
@@ -678,7 +716,8 @@ engine_tee_read(struct pf_engine *e, uint64_t now)
 	ssize_t			 n;
 	uint64_t		 recs;
 
-	n = pf_tee_look(e->tee, pol->inspect, pol->arg, now, &recs);
+	n = pf_tee_look(e->tee, engine_looks(e) ? pol->record : NULL, pol->arg,
+	    e, now, &recs);
 	if (n > 0) {
 		e->c.bytes_in += n;
 		e->c.records_in += recs;
@@ -808,7 +847,7 @@ engine_loop(struct pf_engine *e)
 			e->eof = 1;
 			if (pol->in_space != NULL)
 				pol->in_end(pol->arg, e, now, 1);
-			if (pol->record != NULL)
+			if (engine_decides(e))
 				engine_rec_end(e, now, 1);
 		}
 		if (sig_hup) {
@@ -837,7 +876,7 @@ engine_loop(struct pf_engine *e)
 			return (n);
 		if (e->stop_code >= 0)
 			return (e->stop_code);
-		if (pol->record != NULL)
+		if (engine_decides(e))
 			engine_rec_offer(e, now);
 
 		if (e->eof && pf_engine_unsent(e) == 0 &&
@@ -1067,7 +1106,7 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	e.splice = conf->queue.framing == PF_FRAME_BYTES &&
 	    pf_io_can_splice(&e.in, &e.out);
 	if (conf->look_only && conf->policy.in_space == NULL &&
-	    conf->policy.out_allow == NULL && conf->policy.record == NULL)
+	    conf->policy.out_allow == NULL)
 		e.tee = pf_tee_new(&e.in, &e.out, conf->queue.framing,
 		    conf->queue.max_record);
 

@@ -44,7 +44,9 @@ struct pf_policy {
 	 * *wake, and reads nothing meanwhile.  A record kept when the queue
 	 * is full waits there, not offered again, and input with it.  Held
 	 * and waiting records count as pending.  NULL: records go straight
-	 * into the queue, at no cost.
+	 * into the queue, at no cost.  With look_only (below) the policy
+	 * only looks: every verdict is taken as PF_KEEP, and records are
+	 * offered where they lie, at no copy.
 	 */
 	enum pf_verdict	 (*record)(void *, struct pf_engine *,
 			     const struct pf_record *, uint64_t, int *,
@@ -62,13 +64,6 @@ struct pf_policy {
 	double		 (*pressure)(void *, struct pf_engine *);
 	/* Extra status file metrics; NULL: none. */
 	pf_status_extra_fn *metrics;
-	/*
-	 * Each whole record as it arrives, without its terminator and in one
-	 * piece (the engine joins a record that two reads split), at
-	 * monotonic time now.  Line and NUL modes only; NULL: records are not
-	 * looked at, and cost nothing.
-	 */
-	void		 (*inspect)(void *, const char *, size_t, uint64_t);
 	/*
 	 * Every tick_interval while the stage runs, and once more with the
 	 * last argument set just before it exits (but after a second stop
@@ -122,9 +117,10 @@ struct pf_engine_conf {
 	const char		*drop_words;
 	const char		*full_words;
 	/*
-	 * Records pass unchanged and the policy only looks at them: in line
-	 * and NUL modes between two pipes they go by tee(2) and splice(2),
-	 * not through the queue (lib/tee.c).  Not with in_space or out_allow.
+	 * Records pass unchanged and the policy's record hook only looks at
+	 * them: in line and NUL modes between two pipes they go by tee(2) and
+	 * splice(2), not through the queue (lib/tee.c).  Not with in_space or
+	 * out_allow.
 	 */
 	int			 look_only;
 	struct pf_policy	 policy;

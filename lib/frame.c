@@ -63,7 +63,8 @@ pf_frame_check(enum pf_framing f, const char *p, size_t len, size_t carry,
 	int		 t;
 
 	*good = 0;
-	*nrec = 0;
+	if (nrec != NULL)
+		*nrec = 0;
 	if (f == PF_FRAME_BYTES) {
 		*good = len;
 		return (0);
@@ -76,7 +77,8 @@ pf_frame_check(enum pf_framing f, const char *p, size_t len, size_t carry,
 			return (1);
 		r = memrchr(q, t, lim - q);
 		*good = r - p + 1;
-		*nrec = 1 + pf_frame_count(f, q + 1, r - q);
+		if (nrec != NULL)
+			*nrec = 1 + pf_frame_count(f, q + 1, r - q);
 		return (0);
 	}
 	for (s = p; s < lim && (q = memchr(s, t, lim - s)) != NULL;
@@ -87,11 +89,13 @@ pf_frame_check(enum pf_framing f, const char *p, size_t len, size_t carry,
 		*good = q + 1 - p;
 	}
 	if ((size_t)(lim - s) + (s == p ? carry : 0) <= maxrec) {
-		*nrec = n;
+		if (nrec != NULL)
+			*nrec = n;
 		return (0);
 	}
 out:
-	*nrec = n;
+	if (nrec != NULL)
+		*nrec = n;
 	return (1);
 }
 

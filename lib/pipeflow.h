@@ -81,7 +81,8 @@ size_t		 pf_frame_scan(enum pf_framing, const char *, size_t, size_t,
  * continues carry bytes that came before them, against maxrec (a record's
  * length without its terminator).  Stores in *good the bytes from p to
  * just past the last whole record before the first one too long (all
- * whole records when none is) and in *nrec the number of those records.
+ * whole records when none is) and in *nrec, unless NULL (which saves
+ * counting them), the number of those records.
  * Returns 1 if a record is too long, counting the unterminated rest at
  * the end as a record (it cannot get shorter), else 0.  Bytes mode: no
  * records, no limit; *good is len.

@@ -50,6 +50,7 @@ struct pf_tee {
 	size_t			 pend_off;
 	size_t			 pend_size;
 	uint64_t		 recs;		/* records looked at */
+	uint64_t		 looked;	/* of them, handed to a hook */
 	uint64_t		 recs_out;	/* of them, not counted out */
 	uint64_t		 toolong;
 };
@@ -57,7 +58,10 @@ struct pf_tee {
 static int	 tee_grow(char **, size_t *, size_t);
 static void	 tee_release(struct pf_tee *);
 static int	 tee_read(struct pf_tee *, size_t);
+static void	 tee_look(struct pf_tee *, pf_tee_fn *, void *,
+		     struct pf_engine *, const char *, size_t, uint64_t, int);
 static void	 tee_scan(struct pf_tee *, size_t, pf_tee_fn *, void *,
+		     struct pf_engine *,
 		     uint64_t, uint64_t *);
 
 struct pf_tee *
@@ -179,17 +183,35 @@ tee_read(struct pf_tee *t, size_t len)
  * fn.  The first completes what hold has.  A record longer than the bound
  * ends the look before it.
  */
+/* Hand one record to the hook: number num, a look at time now. */
+static void
+tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, struct pf_engine *e,
+    const char *p, size_t len, uint64_t now, int last)
+{
+	struct pf_record	r;
+	uint64_t		wake;
+	int			reason;
+
+	r.data = p;
+	r.len = len;
+	r.num = ++t->looked;
+	r.when = now;
+	r.unterminated = last;
+	(void)fn(arg, e, &r, now, &reason, &wake);
+}
+
 static void
 tee_scan(struct pf_tee *t, size_t n, pf_tee_fn *fn, void *arg,
-    uint64_t now, uint64_t *recs)
+    struct pf_engine *e, uint64_t now, uint64_t *recs)
 {
 	const char	*p = t->buf, *end, *q;
-	size_t		 good, nrec, len;
+	size_t		 good, nrec = 0, len;
 	int		 toolong;
 
 	*recs = 0;
+	/* With a hook the walk below counts the records anyway. */
 	toolong = pf_frame_check(t->framing, p, n, t->hold_len, t->max_record,
-	    &good, &nrec);
+	    &good, fn != NULL ? NULL : &nrec);
 	if (good == 0) {
 		/* All of it continues one record, or the first is too long. */
 		if (toolong) {
@@ -207,16 +229,16 @@ tee_scan(struct pf_tee *t, size_t n, pf_tee_fn *fn, void *arg,
 		if (fn != NULL) {
 			if (tee_grow(&t->hold, &t->hold_size, len) == 0) {
 				memcpy(t->hold + t->hold_len, p, q - p);
-				fn(arg, t->hold, len, now);
+				tee_look(t, fn, arg, e, t->hold, len, now, 0);
 			}
 		}
 		tee_release(t);
 	} else if (fn != NULL)
-		fn(arg, p, q - p, now);
+		tee_look(t, fn, arg, e, p, q - p, now, 0);
 	if (fn != NULL)
-		for (p = q + 1; p < end; p = q + 1) {
+		for (nrec = 1, p = q + 1; p < end; p = q + 1, nrec++) {
 			q = memchr(p, t->term, end - p);
-			fn(arg, p, q - p, now);
+			tee_look(t, fn, arg, e, p, q - p, now, 0);
 		}
 	t->ahead = good;
 	if (toolong)
@@ -229,8 +251,8 @@ tee_scan(struct pf_tee *t, size_t n, pf_tee_fn *fn, void *arg,
 }
 
 ssize_t
-pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, uint64_t now,
-    uint64_t *recs)
+pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, struct pf_engine *e,
+    uint64_t now, uint64_t *recs)
 {
 #ifdef HAVE_SPLICE
 	ssize_t	n;
@@ -257,12 +279,13 @@ pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, uint64_t now,
 	t->used = 1;
 	if (tee_read(t, n) == -1)
 		return (-1);
-	tee_scan(t, n, fn, arg, now, recs);
+	tee_scan(t, n, fn, arg, e, now, recs);
 	return (n);
 #else
 	(void)t;
 	(void)fn;
 	(void)arg;
+	(void)e;
 	(void)now;
 	*recs = 0;
 	errno = EINVAL;
@@ -271,12 +294,13 @@ pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, uint64_t now,
 }
 
 uint64_t
-pf_tee_end(struct pf_tee *t, pf_tee_fn *fn, void *arg, uint64_t now)
+pf_tee_end(struct pf_tee *t, pf_tee_fn *fn, void *arg, struct pf_engine *e,
+    uint64_t now)
 {
 	if (t->hold_len == 0 || t->toolong)
 		return (0);
 	if (fn != NULL)
-		fn(arg, t->hold, t->hold_len, now);
+		tee_look(t, fn, arg, e, t->hold, t->hold_len, now, 1);
 	tee_release(t);
 	t->recs++;
 	t->recs_out++;

@@ -21,11 +21,14 @@
 #include <stdint.h>
 
 #include "pipeflow.h"
+#include "engine.h"
 #include "io.h"
 
 struct pf_tee;
 
-typedef void	 pf_tee_fn(void *, const char *, size_t, uint64_t);
+/* The policy's record hook: it only looks, so its verdict is ignored. */
+typedef enum pf_verdict pf_tee_fn(void *, struct pf_engine *,
+		     const struct pf_record *, uint64_t, int *, uint64_t *);
 
 /*
  * Between the pipes in and out, in line or NUL framing.  NULL when they
@@ -38,20 +41,22 @@ void		 pf_tee_free(struct pf_tee *);
 
 /*
  * Look at what waits in the input: every whole record in it goes to fn
- * (if not NULL) with the time now.  Returns the bytes looked at, with
+ * (if not NULL, with arg and e, numbered from 1 in input order) with the
+ * time now.  Returns the bytes looked at, with
  * *recs the records completed; 0 at end of input; -1 with errno: EAGAIN
  * when nothing waits or bytes looked at earlier have not all left yet,
  * EINVAL when the input cannot be duplicated (only before the first
  * success: read and write instead).  A record longer than the bound
  * stops it: pf_tee_toolong() names it and nothing more is looked at.
  */
-ssize_t		 pf_tee_look(struct pf_tee *, pf_tee_fn *, void *, uint64_t,
-		     uint64_t *);
+ssize_t		 pf_tee_look(struct pf_tee *, pf_tee_fn *, void *,
+		     struct pf_engine *, uint64_t, uint64_t *);
 /*
  * At the end of input: an unterminated last record is whole, goes to fn
  * and waits to be written.  Returns the records it made (0 or 1).
  */
-uint64_t	 pf_tee_end(struct pf_tee *, pf_tee_fn *, void *, uint64_t);
+uint64_t	 pf_tee_end(struct pf_tee *, pf_tee_fn *, void *,
+		     struct pf_engine *, uint64_t);
 /*
  * Move what was looked at to the output.  Returns 0, with *bytes and
  * *recs what left (records counted once whole), or -1 with errno

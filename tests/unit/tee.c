@@ -109,7 +109,8 @@ struct gen {
 static void	 fill(char *, size_t, int);
 static void	 bad(struct run *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
-static void	 seen_fn(void *, const char *, size_t, uint64_t);
+static enum pf_verdict seen_fn(void *, struct pf_engine *,
+		     const struct pf_record *, uint64_t, int *, uint64_t *);
 static int	 pipe_open(int *, int);
 static int	 run_open(struct run *, enum pf_framing, size_t, pf_tee_fn *,
 		     const char *, size_t, int, int);
@@ -181,16 +182,27 @@ bad(struct run *r, const char *fmt, ...)
  * The callback: the record must be the next one of the input, whole,
  * with the time of its look; an unterminated one only at the end.
  */
-static void
-seen_fn(void *arg, const char *p, size_t len, uint64_t now)
+static enum pf_verdict
+seen_fn(void *arg, struct pf_engine *e, const struct pf_record *r,
+    uint64_t now, int *reason, uint64_t *wake)
 {
 	struct seen	*s = arg;
+	const char	*p = r->data;
+	size_t		 len = r->len;
 	size_t		 end = s->cur + len;
 	const char	*why = NULL;
 
+	(void)e;
+	(void)reason;
+	(void)wake;
 	s->nrec++;
-	if (now != s->now)
+	if (now != s->now || r->when != now)
 		why = "the wrong time";
+	else if (r->num != s->nrec)
+		why = "the wrong number";
+	else if (r->unterminated != (end == s->len && s->atend &&
+	    (end == 0 || s->data[end - 1] != s->term) && !(end < s->len)))
+		why = "unterminated said wrongly";
 	else if (end > s->len || memcmp(p, s->data + s->cur, len) != 0)
 		why = "not the next bytes of the input";
 	else if (memchr(p, s->term, len) != NULL)
@@ -203,6 +215,7 @@ seen_fn(void *arg, const char *p, size_t len, uint64_t now)
 		printf("#   record %llu (%zu bytes at %zu): %s\n",
 		    (unsigned long long)s->nrec, len, s->cur, why);
 	s->cur = end < s->len ? end + 1 : s->len;
+	return (PF_KEEP);
 }
 
 /* A non-blocking pipe of about size bytes (0: as it comes). */
@@ -340,7 +353,7 @@ look(struct run *r)
 	size_t		 i;
 
 	r->s.now++;
-	n = pf_tee_look(r->t, r->fn, &r->s, r->s.now, &recs);
+	n = pf_tee_look(r->t, r->fn, &r->s, NULL, r->s.now, &recs);
 	if (n > 0) {
 		if (r->looked + n > r->s.len)
 			bad(r, "looked at %zd bytes past the input", n);
@@ -365,7 +378,7 @@ look(struct run *r)
 			bad(r, "the input ended early");
 		r->eof = 1;
 		r->s.atend = 1;
-		r->ended = pf_tee_end(r->t, r->fn, &r->s, r->s.now);
+		r->ended = pf_tee_end(r->t, r->fn, &r->s, NULL, r->s.now);
 		r->s.atend = 0;
 		r->look_recs += r->ended;
 	} else if (errno != EAGAIN || recs != 0)
@@ -465,7 +478,7 @@ step(struct run *r)
 	if (r->chaos && !r->eof && !pf_tee_ready(r->t) &&
 	    rnd_in(0, 7) == 0) {
 		/* Out of turn: nothing may be looked at. */
-		if (pf_tee_look(r->t, r->fn, &r->s, r->s.now, &recs) != -1 ||
+		if (pf_tee_look(r->t, r->fn, &r->s, NULL, r->s.now, &recs) != -1 ||
 		    errno != EAGAIN || recs != 0 || r->s.nrec != nrec)
 			bad(r, "a look before the last one left");
 	}
@@ -561,7 +574,7 @@ look_again(struct run *r)
 	ssize_t		 n;
 
 	errno = 0;
-	n = pf_tee_look(r->t, r->fn, &r->s, r->s.now, &recs);
+	n = pf_tee_look(r->t, r->fn, &r->s, NULL, r->s.now, &recs);
 	return (n == -1 && errno == EAGAIN && recs == 0 && r->s.nrec == nrec);
 }
 
@@ -761,7 +774,7 @@ test_errors(void)
 	r.in.fd = fd;
 	recs = 1;
 	errno = 0;
-	n = pf_tee_look(r.t, seen_fn, &r.s, 1, &recs);
+	n = pf_tee_look(r.t, seen_fn, &r.s, NULL, 1, &recs);
 	ok(n == -1 && errno == EINVAL && recs == 0,
 	    "look: EINVAL when the input is no pipe");
 	run_close(&r);
@@ -783,7 +796,7 @@ test_errors(void)
 	r.in.fd = fd;
 	recs = 1;
 	errno = 0;
-	n = pf_tee_look(r.t, seen_fn, &r.s, 1, &recs);
+	n = pf_tee_look(r.t, seen_fn, &r.s, NULL, 1, &recs);
 	ok(n == -1 && errno == EIO && recs == 0,
 	    "look: EIO, not EINVAL, after a look worked");
 	run_close(&r);
@@ -895,7 +908,7 @@ test_end(void)
 	is_int(r.s.nrec, 2, "end: the callback saw \"y\"");
 	is_int(pf_tee_held(r.t), 0, "end: nothing held");
 	is_int(pf_tee_partial(r.t), 0, "end: nothing partial");
-	is_int(pf_tee_end(r.t, seen_fn, &r.s, r.s.now), 0,
+	is_int(pf_tee_end(r.t, seen_fn, &r.s, NULL, r.s.now), 0,
 	    "end: a second pf_tee_end makes nothing");
 	ok(look(&r) == 0, "end: a look after the end is 0 again");
 	ok(r.look_recs == 2 && r.move_recs == 2 && r.move_bytes == 3,
@@ -986,7 +999,7 @@ test_toolong(void)
 		    "leaves", i ? " (no callback)" : "");
 		ok(look_again(&r), "toolong%s: then looks give EAGAIN",
 		    i ? " (no callback)" : "");
-		is_int(pf_tee_end(r.t, r.fn, &r.s, r.s.now), 0,
+		is_int(pf_tee_end(r.t, r.fn, &r.s, NULL, r.s.now), 0,
 		    "toolong%s: pf_tee_end makes nothing",
 		    i ? " (no callback)" : "");
 		ok(r.look_recs == 1 && r.move_recs == 1 &&
@@ -1260,7 +1273,7 @@ test_random(enum pf_framing f, enum chunking ch, pf_tee_fn *fn, int unterm,
 		is_int(pf_tee_toolong(r.t), g.k + 1, "%s: record %zu of %zu "
 		    "too long (%zu > %zu)", name, g.k + 1, g.n, g.rl[g.k],
 		    g.maxrec);
-		ok(look_again(&r) && pf_tee_end(r.t, fn, &r.s,
+		ok(look_again(&r) && pf_tee_end(r.t, fn, &r.s, NULL,
 		    r.s.now) == 0, "%s: no look nor end after it", name);
 	} else {
 		is_int(pf_tee_toolong(r.t), 0, "%s: nothing too long", name);

@@ -90,9 +90,21 @@ engine_looks(const struct pf_engine *e)
 }
 
 /* engine.c */
+size_t		 engine_fill(struct pf_engine *, char *, size_t, uint64_t);
+void		 engine_cleanup(struct pf_engine *);
+int		 engine_stops(void);
+
+/* engine-report.c */
 void		 engine_warn(struct pf_engine *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
-size_t		 engine_fill(struct pf_engine *, char *, size_t, uint64_t);
+void		 engine_tick(struct pf_engine *, uint64_t, int);
+void		 engine_statsline(struct pf_engine *, uint64_t, const char *);
+void		 engine_counts(struct pf_engine *);
+void		 engine_final(struct pf_engine *);
+void		 engine_raise(struct pf_engine *, int)
+		     __attribute__((noreturn));
+void		 engine_epipe(struct pf_engine *) __attribute__((noreturn));
+int		 engine_finish(struct pf_engine *, int);
 
 /* engine-rec.c */
 int		 engine_rec_init(struct pf_engine *);

@@ -29,9 +29,7 @@
 
 #define PIPE_GROW	(1 << 20)
 #define SPLICE_MAX	(1 << 20)
-#define TITLE_EVERY	(250 * PF_MSEC)
 #define STALE_MAX	(10 * PF_MSEC)	/* a read not yet followed by a write */
-
 
 static volatile sig_atomic_t	 sig_stop;	/* first stop signal */
 static volatile sig_atomic_t	 sig_stops;	/* how many */
@@ -42,14 +40,6 @@ static void	 engine_onsig(int);
 static void	 engine_signals(struct pf_engine *);
 static void	 engine_drop(void *, const struct iovec *, int, uint64_t,
 		     enum pf_drop);
-static double	 engine_pressure(struct pf_engine *);
-static void	 engine_tick(struct pf_engine *, uint64_t, int);
-static void	 engine_transition(struct pf_engine *, enum pf_state,
-		     double);
-static void	 engine_status(struct pf_engine *, uint64_t);
-static void	 engine_snapshot(struct pf_engine *, uint64_t);
-static void	 engine_statsline(struct pf_engine *, uint64_t, const char *);
-static void	 engine_counts(struct pf_engine *);
 static void	 engine_input_end(struct pf_engine *, uint64_t);
 static int	 engine_open(struct pf_engine *);
 static int	 engine_carry(struct pf_engine *, const char *, size_t);
@@ -57,7 +47,6 @@ static inline void engine_look(struct pf_engine *, const char *, size_t,
 		     uint64_t);
 static void	 engine_inspect(struct pf_engine *, const char *, size_t,
 		     uint64_t);
-static void	 engine_final(struct pf_engine *);
 static int	 engine_queue_result(struct pf_engine *, int);
 static int	 engine_read(struct pf_engine *, uint64_t);
 static int	 engine_read_policy(struct pf_engine *, uint64_t);
@@ -68,12 +57,14 @@ static int	 engine_write(struct pf_engine *, size_t, uint64_t);
 static int	 engine_splice(struct pf_engine *, uint64_t);
 static int	 engine_tee_read(struct pf_engine *, uint64_t);
 static int	 engine_tee_write(struct pf_engine *);
-static void	 engine_cleanup(struct pf_engine *);
-static void	 engine_raise(struct pf_engine *, int)
-		     __attribute__((noreturn));
-static void	 engine_epipe(struct pf_engine *) __attribute__((noreturn));
-static int	 engine_finish(struct pf_engine *, int);
 static int	 engine_loop(struct pf_engine *);
+
+/* How many stop signals came. */
+int
+engine_stops(void)
+{
+	return (sig_stops);
+}
 
 static void
 engine_onsig(int sig)
@@ -124,18 +115,6 @@ engine_signals(struct pf_engine *e)
 	sigdelset(&e->waitmask, SIGHUP);
 }
 
-void
-engine_warn(struct pf_engine *e, const char *fmt, ...)
-{
-	va_list	ap;
-
-	fprintf(stderr, "%s: ", e->tool);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* Records the queue dropped by policy: count them, keep them if asked. */
 static void
 engine_drop(void *arg, const struct iovec *iov, int iovcnt, uint64_t nrec,
@@ -157,150 +136,7 @@ engine_drop(void *arg, const struct iovec *iov, int iovcnt, uint64_t nrec,
 		e->dl_errno = errno;
 }
 
-static double
-engine_pressure(struct pf_engine *e)
-{
-	const struct pf_policy	*p = &e->conf->policy;
-
-	if (p->pressure != NULL)
-		return (p->pressure(p->arg, e));
-	return (pf_queue_fill(e->q));
-}
-
-static void
-engine_transition(struct pf_engine *e, enum pf_state prev, double pressure)
-{
-	char		 envs[4][96];
-	char		*env[5];
-	enum pf_state	 now = pf_statem_state(e->sm);
-
-	if (e->o->verbose)
-		engine_warn(e, "%s -> %s (pressure %.1f%%)",
-		    pf_state_name(prev), pf_state_name(now), pressure * 100);
-	if (e->o->on_state == NULL)
-		return;
-	snprintf(envs[0], sizeof(envs[0]), "PIPEFLOW_STATE=%s",
-	    pf_state_name(now));
-	snprintf(envs[1], sizeof(envs[1]), "PIPEFLOW_PREV_STATE=%s",
-	    pf_state_name(prev));
-	snprintf(envs[2], sizeof(envs[2]), "PIPEFLOW_STAGE=%s",
-	    e->o->name != NULL ? e->o->name : e->tool);
-	snprintf(envs[3], sizeof(envs[3]), "PIPEFLOW_PRESSURE=%.3f",
-	    pressure);
-	env[0] = envs[0];
-	env[1] = envs[1];
-	env[2] = envs[2];
-	env[3] = envs[3];
-	env[4] = NULL;
-	if (pf_proc_spawn(e->o->on_state, env) == -1)
-		engine_warn(e, "--on-state: %s", strerror(errno));
-}
-
-/* Counters that describe the present, for status files and messages. */
-static void
-engine_snapshot(struct pf_engine *e, uint64_t now)
-{
-	e->c.buffer_bytes = pf_queue_bytes(e->q) +
-	    (e->tee != NULL ? pf_tee_held(e->tee) : 0);
-	e->c.buffer_records = pf_queue_records(e->q);
-	e->c.buffer_capacity = pf_queue_capacity(e->q);
-	e->c.oldest_age = pf_queue_oldest_age(e->q, now);
-	e->c.state = pf_statem_state(e->sm);
-}
-
-static void
-engine_status(struct pf_engine *e, uint64_t now)
-{
-	if (e->st == NULL)
-		return;
-	engine_snapshot(e, now);
-	e->c.input_pipe_fill = pf_io_pipe_fill(&e->in);
-	e->c.output_pipe_fill = pf_io_pipe_fill(&e->out);
-	if (pf_status_write(e->st, &e->c) == -1 && !e->status_warned) {
-		/* Never fails the data path: warn once and go on. */
-		e->status_warned = 1;
-		if (!e->o->quiet)
-			engine_warn(e, "status file %s: %s",
-			    pf_status_path(e->st), strerror(errno));
-	}
-	e->next_status = now + e->o->status_interval;
-}
-
-/* Pressure, state, process title and status file, as time passes. */
-static void
-engine_tick(struct pf_engine *e, uint64_t now, int force)
-{
-	enum pf_state	prev = pf_statem_state(e->sm);
-	double		p;
-
-	p = engine_pressure(e);
-	e->c.pressure = p;
-	e->stale_since = 0;
-	if (pf_statem_update(e->sm, p, now)) {
-		engine_transition(e, prev, p);
-		force = 1;
-	}
-	/* Policies report the state (lagwatch): keep it current. */
-	e->c.state = pf_statem_state(e->sm);
-	if (force || now >= e->next_title) {
-		pf_proc_title(pf_statem_state(e->sm), p);
-		e->next_title = now + TITLE_EVERY;
-	}
-	if (e->st != NULL && (force || now >= e->next_status))
-		engine_status(e, now);
-}
-
-static void
-engine_statsline(struct pf_engine *e, uint64_t now, const char *lead)
-{
-	char		bi[16], bo[16], rate[16], dur[16];
-	uint64_t	el = now - e->c.start_ns;
-	double		secs = (double)el / PF_NSEC;
-
-	engine_snapshot(e, now);
-	pf_format_size(bi, sizeof(bi), e->c.bytes_in);
-	pf_format_size(bo, sizeof(bo), e->c.bytes_out);
-	pf_format_size(rate, sizeof(rate),
-	    secs > 0 ? (uint64_t)(e->c.bytes_out / secs) : 0);
-	pf_format_duration(dur, sizeof(dur), el);
-	fprintf(stderr, "%s: %s%llu records in, %llu out, %llu dropped, "
-	    "%llu buffered; %s in, %s out in %s (%s/s); %s\n",
-	    e->tool, lead,
-	    (unsigned long long)e->c.records_in,
-	    (unsigned long long)e->c.records_out,
-	    (unsigned long long)pf_counters_dropped(&e->c),
-	    (unsigned long long)e->c.buffer_records,
-	    bi, bo, dur, rate, pf_state_name(e->c.state));
-}
-
-/* The one line of counts every non-zero exit prints. */
-static void
-engine_counts(struct pf_engine *e)
-{
-	if (e->o->quiet)
-		return;
-	fprintf(stderr, "%s: records received %llu, delivered %llu, "
-	    "dropped %llu, pending %llu\n", e->tool,
-	    (unsigned long long)e->c.records_in,
-	    (unsigned long long)e->c.records_out,
-	    (unsigned long long)pf_counters_dropped(&e->c),
-	    (unsigned long long)(e->c.records_in - e->c.records_out -
-	    pf_counters_dropped(&e->c)));
-}
-
-/* The policy's last tick, once, whichever way the stage exits. */
-static void
-engine_final(struct pf_engine *e)
-{
-	const struct pf_policy	*pol = &e->conf->policy;
-
-	if (pol->tick == NULL || e->final_done)
-		return;
-	e->final_done = 1;
-	pol->tick(pol->arg, e, pf_clock_now(), 1);
-}
-
-static void
+void
 engine_cleanup(struct pf_engine *e)
 {
 	if (e->st != NULL) {
@@ -317,50 +153,6 @@ engine_cleanup(struct pf_engine *e)
 	e->tee = NULL;
 	(void)pf_dl_close(e->dl);
 	e->dl = NULL;
-}
-
-static void
-engine_raise(struct pf_engine *e, int sig)
-{
-	sigset_t	set;
-
-	/* engine_epipe() has said more than this already. */
-	if (sig != SIGPIPE)
-		engine_counts(e);
-	if (sig_stops < 2)
-		engine_final(e);
-	else if (e->conf->policy.quit != NULL)
-		e->conf->policy.quit(e->conf->policy.arg, e);
-	engine_cleanup(e);
-	fflush(stderr);
-	signal(sig, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	_exit(128 + sig);
-}
-
-static void
-engine_epipe(struct pf_engine *e)
-{
-	char		sz[16];
-	uint64_t	n;
-
-	n = e->c.records_in - e->c.records_out - pf_counters_dropped(&e->c);
-	if (e->conf->policy.gone != NULL) {
-		e->conf->policy.gone(e->conf->policy.arg, e);
-		if (!e->o->quiet)
-			engine_counts(e);
-	} else if (!e->o->quiet) {
-		pf_format_size(sz, sizeof(sz), pf_engine_unsent(e) +
-		    pf_queue_pending(e->q) +
-		    (e->tee != NULL ? pf_tee_partial(e->tee) : 0));
-		engine_warn(e, "%s: reader went away: %llu records (%s) "
-		    "not delivered", e->out.name, (unsigned long long)n, sz);
-		engine_counts(e);
-	}
-	engine_raise(e, SIGPIPE);
 }
 
 static int
@@ -767,256 +559,269 @@ engine_tee_write(struct pf_engine *e)
 	return (0);
 }
 
-/* Exit protocol: close the output, report, remove the status file. */
-static int
-engine_finish(struct pf_engine *e, int code)
-{
-	char		 sz[16];
-	uint64_t	 now = pf_clock_now(), dropped, pending;
+/* What one turn of the loop wants, and what the wait found. */
+struct engine_turn {
+	uint64_t	 now;
+	uint64_t	 wake;		/* the policy's, 0: none */
+	size_t		 allow;		/* bytes that may be written */
+	int		 want_read;
+	int		 want_write;
+	int		 try_splice;
+	int		 in_ready;
+	int		 out_ready;
+	int		 blocked;	/* nothing is ready without a wait */
+};
 
-	engine_final(e);
-	if (pf_io_close(&e->out) == -1 && code == 0) {
-		engine_warn(e, "close: %s: %s", e->out.name, strerror(errno));
-		code = 1;
+/*
+ * The chores of a turn, before deciding what to wait for: signals, the
+ * policy's ticks and pump, offering records.  Returns -1 to go on, or the
+ * status to end the run with.
+ */
+static int
+engine_chores(struct pf_engine *e, uint64_t now)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	int			 n;
+
+	if (sig_stops > 1)
+		engine_raise(e, sig_stop);
+	if (e->dl_errno != 0) {
+		engine_warn(e, "dead-letter file: %s: %s",
+		    e->conf->dead_letter, strerror(e->dl_errno));
+		return (1);
 	}
-	if (pf_dl_close(e->dl) == -1 && code == 0) {
-		engine_warn(e, "close: %s: %s", e->conf->dead_letter,
-		    strerror(errno));
-		code = 1;
+	/*
+	 * Drain, then raise.  Input is cut, not ended: a partial last record
+	 * is not passed on as if it were whole.
+	 */
+	if (sig_stops == 1 && !e->eof) {
+		e->eof = 1;
+		if (pol->in_space != NULL)
+			pol->in_end(pol->arg, e, now, 1);
+		if (engine_decides(e))
+			engine_rec_end(e, now, 1);
 	}
-	e->dl = NULL;
-	pending = pf_queue_pending(e->q) + engine_rec_partial(e) +
-	    (e->tee != NULL ? pf_tee_partial(e->tee) : 0);
-	if (pending > 0 && !e->o->quiet) {
-		/* Only a stop signal cuts the input short of a record end. */
-		pf_format_size(sz, sizeof(sz), pending);
-		engine_warn(e, "input cut short: a partial record (%s) not "
-		    "delivered", sz);
+	if (sig_hup) {
+		sig_hup = 0;
+		pol->reload(pol->arg, e);
 	}
-	if (code == 0 && e->toolong) {
-		pf_format_size(sz, sizeof(sz), e->o->max_record);
-		engine_warn(e, "record %llu: longer than --max-record (%s)",
-		    (unsigned long long)e->toolong, sz);
-		code = 3;
+	if (sig_info) {
+		sig_info = 0;
+		engine_statsline(e, now, "");
 	}
-	dropped = pf_counters_dropped(&e->c);
-	if (dropped > 0 && !e->o->quiet)
-		engine_warn(e, "dropped %llu records%s%s%s%s%s",
-		    (unsigned long long)dropped,
-		    e->conf->drop_words ? " (" : "",
-		    e->conf->drop_words ? e->conf->drop_words : "",
-		    e->conf->drop_words ? ")" : "",
-		    e->conf->dead_letter ? "; kept in " : "",
-		    e->conf->dead_letter ? e->conf->dead_letter : "");
-	if (code == 0 && dropped > 0 && e->o->fail_on_drop)
-		code = 4;
-	if (e->o->verbose)
-		engine_statsline(e, now, "done: ");
-	if (code != 0)
-		engine_counts(e);
-	engine_cleanup(e);
-	return (code);
+	if (e->o->on_state != NULL)
+		pf_proc_reap();
+	/*
+	 * The pressure is sampled after writes (below).  If a read is not
+	 * followed by a write soon, downstream is not taking anything:
+	 * sample now, before waiting for it for good.
+	 */
+	if (e->stale_since != 0 && now - e->stale_since >= STALE_MAX)
+		engine_tick(e, now, 0);
+	if (pol->tick != NULL && now >= e->next_tick) {
+		pol->tick(pol->arg, e, now, 0);
+		e->next_tick = now + pol->tick_interval;
+	}
+	if (pol->pump != NULL && (n = pol->pump(pol->arg, e, now)) != 0)
+		return (n);
+	if (e->stop_code >= 0)
+		return (e->stop_code);
+	if (engine_decides(e))
+		engine_rec_offer(e, now);
+	if (e->eof && pf_engine_unsent(e) == 0 && !pf_queue_waiting(e->q) &&
+	    engine_held(e) == 0)
+		return (e->exitcode);
+	return (-1);
 }
 
+/*
+ * What to wait for: reading while there is room, writing while records
+ * wait and the policy allows.  Returns 0, or 124 when the watchdog
+ * (--timeout) fires.
+ */
+static int
+engine_wants(struct pf_engine *e, struct engine_turn *u)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	char			 d[16];
+
+	/* The policy sees the queue run empty too (--start-at). */
+	u->wake = 0;
+	u->allow = SIZE_MAX;
+	if (pol->out_allow != NULL)
+		u->allow = pol->out_allow(pol->arg, e, u->now, &u->wake);
+	if (pf_queue_bytes(e->q) == 0)
+		u->allow = 0;
+	u->want_write = u->allow > 0;
+	u->want_read = !e->eof && engine_space(e) > 0;
+	if (e->tee != NULL) {
+		u->want_write = pf_tee_pending(e->tee) > 0;
+		u->want_read = !e->eof && pf_tee_ready(e->tee);
+	}
+	u->try_splice = e->splice && u->want_read && pol->in_space == NULL &&
+	    pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0 &&
+	    pol->out_allow == NULL;
+
+	/* The watchdog counts only time spent wanting to write. */
+	if (e->conf->timeout && u->want_write) {
+		if (e->wait_since == 0)
+			e->wait_since = u->now;
+		else if (u->now - e->wait_since >= e->conf->timeout) {
+			pf_format_duration(d, sizeof(d), e->conf->timeout);
+			engine_warn(e, "%s%sdownstream accepted nothing for %s",
+			    e->conf->timeout_words ? e->conf->timeout_words :
+			    "", e->conf->timeout_words ? ": " : "", d);
+			return (124);
+		}
+	} else if (!u->want_write)
+		e->wait_since = 0;
+	return (0);
+}
+
+/* The nearest of every deadline a wait must wake for; 0: none. */
+static uint64_t
+engine_deadline(struct pf_engine *e, const struct engine_turn *u)
+{
+	const struct pf_policy	*pol = &e->conf->policy;
+	uint64_t		 dl = u->wake, t;
+
+	if (e->st != NULL && (dl == 0 || e->next_status < dl))
+		dl = e->next_status;
+	t = pf_statem_deadline(e->sm);
+	if (t != 0 && (dl == 0 || t < dl))
+		dl = t;
+	if (e->stale_since != 0 && (dl == 0 || e->stale_since + STALE_MAX < dl))
+		dl = e->stale_since + STALE_MAX;
+	if (pol->tick != NULL && (dl == 0 || e->next_tick < dl))
+		dl = e->next_tick;
+	if (e->rb.wake != 0 && (dl == 0 || e->rb.wake < dl))
+		dl = e->rb.wake;
+	if (e->conf->timeout && e->wait_since) {
+		t = e->wait_since + e->conf->timeout;
+		if (dl == 0 || t < dl)
+			dl = t;
+	}
+	return (dl);
+}
+
+/*
+ * Wait for what is wanted, and for the nearest deadline; signals come in
+ * only here.  Returns 0, -1 to start the turn again (a signal), or 1
+ * after a message.
+ */
+static int
+engine_wait(struct pf_engine *e, struct engine_turn *u)
+{
+	struct pollfd	 pfd[2];
+	struct timespec	 ts, *tsp = NULL;
+	uint64_t	 dl, t;
+	int		 n, out_gone;
+
+	u->in_ready = u->want_read && !pf_io_pollable(&e->in);
+	u->out_ready = u->want_write && !pf_io_pollable(&e->out);
+	pfd[0].fd = (u->want_read && !u->in_ready) ? e->in.fd : -1;
+	pfd[0].events = POLLIN;
+	pfd[0].revents = 0;
+	pfd[1].fd = pf_io_pollable(&e->out) ? e->out.fd : -1;
+	pfd[1].events = (u->want_write && !u->out_ready) ? POLLOUT : 0;
+	pfd[1].revents = 0;
+	dl = engine_deadline(e, u);
+	u->blocked = !u->in_ready && !u->out_ready;
+	if (!u->blocked)
+		dl = u->now;
+	if (dl != 0) {
+		t = dl > u->now ? dl - u->now : 0;
+		ts.tv_sec = t / PF_NSEC;
+		ts.tv_nsec = t % PF_NSEC;
+		tsp = &ts;
+	}
+	n = ppoll(pfd, 2, tsp, &e->waitmask);
+	t = pf_clock_now() - u->now;
+	if (n == -1) {
+		if (errno == EINTR || errno == EAGAIN)
+			return (-1);
+		engine_warn(e, "poll: %s", strerror(errno));
+		return (1);
+	}
+	u->in_ready |= (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+	u->out_ready |= (pfd[1].revents & POLLOUT) != 0;
+	out_gone = (pfd[1].revents & (POLLERR | POLLHUP)) != 0;
+	/*
+	 * Time blocked in poll is charged to the side that held us: the
+	 * output while records wait for it, whatever ended the wait, else
+	 * the input.
+	 */
+	if (u->blocked && t > 1000) {
+		if (u->want_write)
+			e->c.output_wait_ns += t;
+		else if (u->want_read)
+			e->c.input_wait_ns += t;
+	}
+	if (out_gone && e->out.kind == PF_IO_PIPE)
+		engine_epipe(e);
+	return (0);
+}
+
+/* Move what is ready.  Returns 0, or 1 after a message. */
+static int
+engine_dispatch(struct pf_engine *e, struct engine_turn *u)
+{
+	uint64_t	now = pf_clock_now();
+	int		draining;
+
+	if (u->in_ready && u->try_splice && engine_splice(e, now)) {
+		engine_tick(e, now, 0);
+		return (0);
+	}
+	/*
+	 * While records wait, writes come first: a read would have the drop
+	 * policies drop them although downstream takes records.  Read once
+	 * it stops taking them (its pipe full), or from the round after the
+	 * last of them was admitted: that round's write then usually empties
+	 * the queue first, and the ring starts over at its base instead of
+	 * walking all of it.
+	 */
+	draining = u->out_ready && u->want_write && pf_queue_waiting(e->q);
+	if (u->out_ready && u->want_write && e->tee != NULL) {
+		if (engine_tee_write(e) == -1)
+			return (1);
+	} else if (u->out_ready && u->want_write &&
+	    engine_write(e, u->allow, now) == -1)
+		return (1);
+	/*
+	 * Pressure is sampled once downstream has taken what it will: just
+	 * after a read, a buffer no larger than a read would always look
+	 * full.
+	 */
+	engine_tick(e, now, 0);
+	if (u->in_ready && !draining) {
+		if ((e->tee != NULL ? engine_tee_read(e, now) :
+		    engine_read(e, now)) == -1)
+			return (1);
+		e->stale_since = now;
+	}
+	return (0);
+}
+
+/* Turn by turn until the run ends; returns its exit status. */
 static int
 engine_loop(struct pf_engine *e)
 {
-	const struct pf_policy	*pol = &e->conf->policy;
-	struct pollfd		 pfd[2];
-	struct timespec		 ts, *tsp;
-	uint64_t		 now, wake, t, dl;
-	size_t			 allow;
-	int			 want_read, want_write, try_splice, n;
-	int			 in_ready, out_ready, out_gone, draining;
-	int			 blocked;
+	struct engine_turn	u;
+	int			r;
 
 	for (;;) {
-		now = pf_clock_now();
-		if (sig_stops > 1)
-			engine_raise(e, sig_stop);
-		if (e->dl_errno != 0) {
-			engine_warn(e, "dead-letter file: %s: %s",
-			    e->conf->dead_letter, strerror(e->dl_errno));
-			return (1);
-		}
-		/*
-		 * Drain, then raise.  Input is cut, not ended: a partial last
-		 * record is not passed on as if it were whole.
-		 */
-		if (sig_stops == 1 && !e->eof) {
-			e->eof = 1;
-			if (pol->in_space != NULL)
-				pol->in_end(pol->arg, e, now, 1);
-			if (engine_decides(e))
-				engine_rec_end(e, now, 1);
-		}
-		if (sig_hup) {
-			sig_hup = 0;
-			pol->reload(pol->arg, e);
-		}
-		if (sig_info) {
-			sig_info = 0;
-			engine_statsline(e, now, "");
-		}
-		if (e->o->on_state != NULL)
-			pf_proc_reap();
-		/*
-		 * The pressure is sampled after writes (below).  If a read
-		 * is not followed by a write soon, downstream is not taking
-		 * anything: sample now, before waiting for it for good.
-		 */
-		if (e->stale_since != 0 && now - e->stale_since >= STALE_MAX)
-			engine_tick(e, now, 0);
-		if (pol->tick != NULL && now >= e->next_tick) {
-			pol->tick(pol->arg, e, now, 0);
-			e->next_tick = now + pol->tick_interval;
-		}
-
-		if (pol->pump != NULL && (n = pol->pump(pol->arg, e, now)) != 0)
-			return (n);
-		if (e->stop_code >= 0)
-			return (e->stop_code);
-		if (engine_decides(e))
-			engine_rec_offer(e, now);
-
-		if (e->eof && pf_engine_unsent(e) == 0 &&
-		    !pf_queue_waiting(e->q) && engine_held(e) == 0)
-			break;
-
-		/* The policy sees the queue run empty too (--start-at). */
-		wake = 0;
-		allow = SIZE_MAX;
-		if (pol->out_allow != NULL)
-			allow = pol->out_allow(pol->arg, e, now, &wake);
-		if (pf_queue_bytes(e->q) == 0)
-			allow = 0;
-		want_write = allow > 0;
-		want_read = !e->eof && engine_space(e) > 0;
-		if (e->tee != NULL) {
-			want_write = pf_tee_pending(e->tee) > 0;
-			want_read = !e->eof && pf_tee_ready(e->tee);
-		}
-		try_splice = e->splice && want_read && pol->in_space == NULL &&
-		    pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0 &&
-		    pol->out_allow == NULL;
-
-		/* The watchdog counts only time spent wanting to write. */
-		if (e->conf->timeout && want_write) {
-			if (e->wait_since == 0)
-				e->wait_since = now;
-			else if (now - e->wait_since >= e->conf->timeout) {
-				char d[16];
-
-				pf_format_duration(d, sizeof(d),
-				    e->conf->timeout);
-				engine_warn(e, "%s%sdownstream accepted "
-				    "nothing for %s", e->conf->timeout_words ?
-				    e->conf->timeout_words : "",
-				    e->conf->timeout_words ? ": " : "", d);
-				return (124);
-			}
-		} else if (!want_write)
-			e->wait_since = 0;
-
-		/* Wait for what is wanted, and for the nearest deadline. */
-		in_ready = want_read && !pf_io_pollable(&e->in);
-		out_ready = want_write && !pf_io_pollable(&e->out);
-		pfd[0].fd = (want_read && !in_ready) ? e->in.fd : -1;
-		pfd[0].events = POLLIN;
-		pfd[0].revents = 0;
-		pfd[1].fd = pf_io_pollable(&e->out) ? e->out.fd : -1;
-		pfd[1].events = (want_write && !out_ready) ? POLLOUT : 0;
-		pfd[1].revents = 0;
-		dl = wake;
-		if (e->st != NULL && (dl == 0 || e->next_status < dl))
-			dl = e->next_status;
-		t = pf_statem_deadline(e->sm);
-		if (t != 0 && (dl == 0 || t < dl))
-			dl = t;
-		if (e->stale_since != 0 &&
-		    (dl == 0 || e->stale_since + STALE_MAX < dl))
-			dl = e->stale_since + STALE_MAX;
-		if (pol->tick != NULL && (dl == 0 || e->next_tick < dl))
-			dl = e->next_tick;
-		if (e->rb.wake != 0 && (dl == 0 || e->rb.wake < dl))
-			dl = e->rb.wake;
-		if (e->conf->timeout && e->wait_since) {
-			t = e->wait_since + e->conf->timeout;
-			if (dl == 0 || t < dl)
-				dl = t;
-		}
-		tsp = NULL;
-		blocked = !in_ready && !out_ready;
-		if (!blocked)
-			dl = now;
-		if (dl != 0) {
-			t = dl > now ? dl - now : 0;
-			ts.tv_sec = t / PF_NSEC;
-			ts.tv_nsec = t % PF_NSEC;
-			tsp = &ts;
-		}
-		n = ppoll(pfd, 2, tsp, &e->waitmask);
-		t = pf_clock_now() - now;
-		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			engine_warn(e, "poll: %s", strerror(errno));
-			return (1);
-		}
-		in_ready |= (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) !=
-		    0;
-		out_ready |= (pfd[1].revents & POLLOUT) != 0;
-		out_gone = (pfd[1].revents & (POLLERR | POLLHUP)) != 0;
-		/*
-		 * Time blocked in poll is charged to the side that held us:
-		 * the output while records wait for it, whatever ended the
-		 * wait, else the input.
-		 */
-		if (blocked && t > 1000) {
-			if (want_write)
-				e->c.output_wait_ns += t;
-			else if (want_read)
-				e->c.input_wait_ns += t;
-		}
-		if (out_gone && e->out.kind == PF_IO_PIPE)
-			engine_epipe(e);
-
-		now = pf_clock_now();
-		if (in_ready && try_splice && engine_splice(e, now)) {
-			engine_tick(e, now, 0);
+		memset(&u, 0, sizeof(u));
+		u.now = pf_clock_now();
+		if ((r = engine_chores(e, u.now)) >= 0)
+			return (r);
+		if ((r = engine_wants(e, &u)) != 0)
+			return (r);
+		if ((r = engine_wait(e, &u)) == -1)
 			continue;
-		}
-		/*
-		 * While records wait, writes come first: a read would have the
-		 * drop policies drop them although downstream takes records.
-		 * Read once it stops taking them (its pipe full), or from the
-		 * round after the last of them was admitted: that round's
-		 * write then usually empties the queue first, and the ring
-		 * starts over at its base instead of walking all of it.
-		 */
-		draining = out_ready && want_write && pf_queue_waiting(e->q);
-		if (out_ready && want_write && e->tee != NULL) {
-			if (engine_tee_write(e) == -1)
-				return (1);
-		} else if (out_ready && want_write &&
-		    engine_write(e, allow, now) == -1)
-			return (1);
-		/*
-		 * Pressure is sampled once downstream has taken what it will:
-		 * just after a read, a buffer no larger than a read would
-		 * always look full.
-		 */
-		engine_tick(e, now, 0);
-		if (in_ready && !draining) {
-			if ((e->tee != NULL ? engine_tee_read(e, now) :
-			    engine_read(e, now)) == -1)
-				return (1);
-			e->stale_since = now;
-		}
+		if (r != 0 || (r = engine_dispatch(e, &u)) != 0)
+			return (r);
 	}
-	if (e->exitcode)
-		return (e->exitcode);
-	return (0);
 }
 
 /*

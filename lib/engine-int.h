@@ -64,6 +64,7 @@ struct pf_engine {
 	uint64_t		 next_title;
 	uint64_t		 next_tick;
 	uint64_t		 stale_since;	/* read since the last sample */
+	int			 out_stalled;	/* the last wait: output not ready */
 	int			 final_done;	/* the last tick ran */
 	char			*carry;		/* a record split by reads */
 	size_t			 carry_len;

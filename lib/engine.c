@@ -200,7 +200,6 @@ engine_input_end(struct pf_engine *e, uint64_t now)
 		return;
 	}
 	if (e->tee != NULL) {
-		e->look_last = 1;
 		e->c.records_in += pf_tee_end(e->tee, engine_looks(e) ?
 		    e->conf->policy.record : NULL, e->conf->policy.arg, e,
 		    now);
@@ -613,10 +612,14 @@ engine_chores(struct pf_engine *e, uint64_t now)
 		pf_proc_reap();
 	/*
 	 * The pressure is sampled after writes (below).  If a read is not
-	 * followed by a write soon, downstream is not taking anything:
-	 * sample now, before waiting for it for good.
+	 * followed by a write soon because the output was not ready,
+	 * downstream is not taking anything: sample now, before waiting for
+	 * it for good.  Time alone (the stage was not run for a while) says
+	 * nothing of downstream: a buffer just filled by a read would look
+	 * saturated.
 	 */
-	if (e->stale_since != 0 && now - e->stale_since >= STALE_MAX)
+	if (e->stale_since != 0 && now - e->stale_since >= STALE_MAX &&
+	    e->out_stalled)
 		engine_tick(e, now, 0);
 	if (pol->tick != NULL && now >= e->next_tick) {
 		pol->tick(pol->arg, e, now, 0);
@@ -745,6 +748,7 @@ engine_wait(struct pf_engine *e, struct engine_turn *u)
 	}
 	u->in_ready |= (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 	u->out_ready |= (pfd[1].revents & POLLOUT) != 0;
+	e->out_stalled = u->want_write && !u->out_ready;
 	out_gone = (pfd[1].revents & (POLLERR | POLLHUP)) != 0;
 	/*
 	 * Time blocked in poll is charged to the side that held us: the

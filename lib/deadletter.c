@@ -23,12 +23,16 @@
 #include "io.h"
 #include "deadletter.h"
 
+#define DL_BUF		(64 * 1024)	/* plain: gathered up to this */
+
 struct pf_dl {
 	int		 fd;
 	ZSTD_CCtx	*cctx;		/* NULL: plain */
-	char		*obuf;
+	char		*obuf;		/* plain: what waits; zstd: output */
 	size_t		 osize;
+	size_t		 olen;		/* plain: bytes waiting */
 	int		 started;	/* a zstd frame is open */
+	int		 dirty;		/* written since the last flush */
 	int		 error;		/* errno of a failed write, 0 */
 };
 
@@ -61,12 +65,17 @@ pf_dl_open(const char *path)
 		errno = saved;
 		return (NULL);
 	}
+	dl->osize = pf_dl_is_zstd(path) ? ZSTD_CStreamOutSize() : DL_BUF;
+	if ((dl->obuf = malloc(dl->osize)) == NULL) {
+		(void)close(dl->fd);
+		free(dl);
+		errno = ENOMEM;
+		return (NULL);
+	}
 	if (pf_dl_is_zstd(path)) {
-		dl->osize = ZSTD_CStreamOutSize();
-		if ((dl->cctx = ZSTD_createCCtx()) == NULL ||
-		    (dl->obuf = malloc(dl->osize)) == NULL) {
+		if ((dl->cctx = ZSTD_createCCtx()) == NULL) {
 			(void)close(dl->fd);
-			ZSTD_freeCCtx(dl->cctx);
+			free(dl->obuf);
 			free(dl);
 			errno = ENOMEM;
 			return (NULL);
@@ -117,19 +126,54 @@ pf_dl_write(struct pf_dl *dl, const struct iovec *iov, int iovcnt)
 		errno = dl->error;
 		return (-1);
 	}
-	if (dl->cctx == NULL) {
-		if (pf_io_writeall(dl->fd, iov, iovcnt) == -1)
-			goto fail;
-		return (0);
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len == 0)
+			continue;
+		if (dl->cctx != NULL) {
+			if (dl_zstd(dl, iov[i].iov_base, iov[i].iov_len,
+			    ZSTD_e_continue) == -1)
+				goto fail;
+			dl->started = 1;
+		} else if (dl->olen + iov[i].iov_len <= dl->osize) {
+			memcpy(dl->obuf + dl->olen, iov[i].iov_base,
+			    iov[i].iov_len);
+			dl->olen += iov[i].iov_len;
+		} else {
+			/* What waits first, then this piece as it is. */
+			if (pf_dl_flush(dl) == -1 ||
+			    pf_io_writeall(dl->fd, &iov[i], 1) == -1)
+				goto fail;
+		}
+		dl->dirty = 1;
 	}
-	for (i = 0; i < iovcnt; i++)
-		if (iov[i].iov_len > 0 && dl_zstd(dl, iov[i].iov_base,
-		    iov[i].iov_len, ZSTD_e_continue) == -1)
+	return (0);
+fail:
+	dl->error = errno;
+	return (-1);
+}
+
+int
+pf_dl_flush(struct pf_dl *dl)
+{
+	struct iovec	iov;
+
+	if (dl->error != 0) {
+		errno = dl->error;
+		return (-1);
+	}
+	if (!dl->dirty)
+		return (0);
+	if (dl->cctx != NULL) {
+		if (dl_zstd(dl, NULL, 0, ZSTD_e_flush) == -1)
 			goto fail;
-	dl->started = 1;
-	/* Flushed: what was said to be kept is in the file. */
-	if (dl_zstd(dl, NULL, 0, ZSTD_e_flush) == -1)
-		goto fail;
+	} else if (dl->olen > 0) {
+		iov.iov_base = dl->obuf;
+		iov.iov_len = dl->olen;
+		if (pf_io_writeall(dl->fd, &iov, 1) == -1)
+			goto fail;
+		dl->olen = 0;
+	}
+	dl->dirty = 0;
 	return (0);
 fail:
 	dl->error = errno;
@@ -143,10 +187,13 @@ pf_dl_close(struct pf_dl *dl)
 
 	if (dl == NULL)
 		return (0);
-	error = dl->error;
-	if (error == 0 && dl->cctx != NULL && dl->started &&
+	if (pf_dl_flush(dl) == -1)
+		error = errno;
+	else if (dl->cctx != NULL && dl->started &&
 	    dl_zstd(dl, NULL, 0, ZSTD_e_end) == -1)
 		error = errno;
+	else
+		error = 0;
 	if (close(dl->fd) == -1 && error == 0)
 		error = errno;
 	ZSTD_freeCCtx(dl->cctx);

@@ -4,9 +4,11 @@
  * policy, for reconciliation and replay (lib/deadletter.c).
  *
  * Records go in byte-exact as received, terminators and all, appended.  A
- * name that ends in ".zst" gets zstd: each run appends one zstd frame, and
- * every write is flushed to the file as a whole zstd block, so what a
- * stage said it kept is on disk (though not synced) even if it dies
+ * name that ends in ".zst" gets zstd: each run appends one zstd frame.
+ * Writes are gathered in memory (drops come a record at a time from a
+ * policy) and go to the file at pf_dl_flush(), which the engine calls
+ * before every wait, as a whole zstd block when compressed: so what a
+ * stage said it kept is in the file (though not synced) even if it dies
  * before the frame ends.  Concatenated frames are valid zstd: `zstd -dc`
  * and `spill --drain FILE` read the file whole.  The reader here is the
  * one spill --drain uses: plain files pass as they are, a file that
@@ -29,13 +31,19 @@ struct pf_dl;
  */
 struct pf_dl	*pf_dl_open(const char *);
 /*
- * Append iovcnt pieces, in order.  Returns 0, or -1 with errno: the
- * records were not kept, and the writer takes no more (every later call
- * fails with the same errno).
+ * Append iovcnt pieces, in order, to what waits for pf_dl_flush() (some
+ * may reach the file at once).  Returns 0, or -1 with errno: the records
+ * were not kept, and the writer takes no more (every later call fails
+ * with the same errno).
  */
 int		 pf_dl_write(struct pf_dl *, const struct iovec *, int);
 /*
- * End the zstd frame, close the file and free everything, whatever
+ * Write out what waits, as a whole zstd block if compressed.  Returns 0
+ * (also when nothing waits), or -1 with errno, final as for a write.
+ */
+int		 pf_dl_flush(struct pf_dl *);
+/*
+ * Flush, end the zstd frame, close the file and free everything, whatever
  * happens.  Returns 0, or -1 with errno if the end of the frame or the
  * close failed, or an earlier write had.  NULL is a no-op.
  */

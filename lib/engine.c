@@ -738,6 +738,11 @@ engine_wait(struct pf_engine *e, struct engine_turn *u)
 		ts.tv_nsec = t % PF_NSEC;
 		tsp = &ts;
 	}
+	/* Dropped records reach their file before any wait. */
+	if (e->dl != NULL && pf_dl_flush(e->dl) == -1 && e->dl_errno == 0) {
+		e->dl_errno = errno;
+		return (-1);
+	}
 	n = ppoll(pfd, 2, tsp, &e->waitmask);
 	t = pf_clock_now() - u->now;
 	if (n == -1) {

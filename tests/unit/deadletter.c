@@ -34,6 +34,7 @@ static void	 test_roundtrip(const char *);
 static void	 test_empty(void);
 static void	 test_damage(void);
 static void	 test_full(void);
+static void	 test_flush(const char *);
 
 static void
 path_in(char *p, size_t len, const char *name)
@@ -212,6 +213,37 @@ test_damage(void)
 }
 
 /*
+ * What was written is in the file after pf_dl_flush(), before the close:
+ * a stage that dies then leaves its drops readable (zstd: a frame not
+ * ended, read up to where it stops).
+ */
+static void
+test_flush(const char *name)
+{
+	struct buf		 got = { 0 };
+	struct pf_dl_error	 err;
+	struct pf_dl		*dl;
+	struct iovec		 iov = { "dropped\n", 8 };
+	struct stat		 st;
+	char			 path[300];
+
+	path_in(path, sizeof(path), name);
+	if ((dl = pf_dl_open(path)) == NULL)
+		abort();
+	ok(pf_dl_write(dl, &iov, 1) == 0 && stat(path, &st) == 0 &&
+	    st.st_size == 0, "%s: a write waits in memory", name);
+	ok(pf_dl_flush(dl) == 0 && stat(path, &st) == 0 && st.st_size > 0,
+	    "%s: the flush writes it out", name);
+	(void)read_back(path, &got, &err);
+	ok(got.len == 8 && memcmp(got.p, "dropped\n", 8) == 0,
+	    "%s: readable before the close", name);
+	ok(pf_dl_flush(dl) == 0, "%s: a flush with nothing new", name);
+	ok(pf_dl_close(dl) == 0, "%s: close", name);
+	unlink(path);
+	buf_free(&got);
+}
+
+/*
  * A file size limit makes the writes fail with EFBIG (SIGXFSZ ignored, as
  * the stages do), for plain and zstd alike.
  */
@@ -224,7 +256,7 @@ test_full(void)
 	struct iovec	 iov;
 	char		 path[300], data[4096];
 	size_t		 i;
-	int		 z, r1, e1, r2, e2, rc, ec;
+	int		 z, w, r1, e1, r2, e2, rc, ec;
 
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (char)(rnd() & 0xff);
@@ -241,7 +273,9 @@ test_full(void)
 		lim.rlim_cur = 1024;
 		if (setrlimit(RLIMIT_FSIZE, &lim) == -1)
 			abort();
-		r1 = pf_dl_write(dl, &iov, 1);
+		/* Gathered in memory, the write goes to the file here. */
+		w = pf_dl_write(dl, &iov, 1);
+		r1 = pf_dl_flush(dl);
 		e1 = errno;
 		r2 = pf_dl_write(dl, &iov, 1);
 		e2 = errno;
@@ -249,9 +283,10 @@ test_full(void)
 		ec = errno;
 		if (setrlimit(RLIMIT_FSIZE, &old) == -1)
 			abort();
-		ok(r1 == -1 && e1 == EFBIG, "%s: the write fails", names[z]);
+		ok(w == 0, "%s: a write waits in memory", names[z]);
+		ok(r1 == -1 && e1 == EFBIG, "%s: the flush fails", names[z]);
 		ok(r2 == -1 && e2 == EFBIG,
-		    "%s: and every later one, the same way", names[z]);
+		    "%s: and every later write, the same way", names[z]);
 		ok(rc == -1 && ec == EFBIG, "%s: close says it failed",
 		    names[z]);
 		unlink(path);
@@ -278,6 +313,8 @@ main(void)
 	test_empty();
 	test_damage();
 	test_full();
+	test_flush("flush.log");
+	test_flush("flush.zst");
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -4,7 +4,8 @@
  * scripted policy: each record's first byte says its verdict.  'k' keep,
  * 'd' drop (dead-lettered), 'h' hold (handed back once input ends, or a
  * stop signal came), 'w' wait 2 ms the first time it is offered, then
- * keep.  The engine runs in a child process between two pipes, as a tool
+ * keep, 'x' hold and then drop (pf_engine_drop()) once input ends.  The
+ * engine runs in a child process between two pipes, as a tool
  * would; the parent writes the input, reads the output and checks it,
  * the dead-letter file, the exit status and the line of counts.  Inside,
  * the policy checks what it is offered: every record once, in order,
@@ -18,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +95,7 @@ script_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		*reason = s->reason;
 		s->next++;
 		return (PF_DROP);
+	case 'x':
 	case 'h':
 		s->held = realloc(s->held, (s->nheld + 1) * sizeof(*s->held));
 		if (s->held == NULL)
@@ -124,8 +127,11 @@ script_pump(void *arg, struct pf_engine *e, uint64_t now)
 		return (0);
 	while (s->given < s->nheld) {
 		h = &s->held[s->given];
-		if (pf_engine_give(e, h->p, h->len, h->when,
-		    h->unterminated) == -1)
+		if (h->len > 0 && h->p[0] == 'x')
+			pf_engine_drop(e, h->p, h->len, s->reason,
+			    h->unterminated);
+		else if (!pf_engine_fits(e, h->len) || pf_engine_give(e, h->p,
+		    h->len, h->when, h->unterminated) == -1)
 			break;
 		s->heldbytes -= h->len + 1;
 		free(h->p);
@@ -255,15 +261,17 @@ run(const char *in, size_t len, uint64_t mem, size_t chunk, int pause_us,
 /*
  * An input of n records with random verdicts, and what should come of
  * it: the kept and waiting ones in order, then the held ones in order;
- * the dropped ones in the dead-letter file.  last: no final newline.
+ * the dropped ones in the dead-letter file, those dropped after a hold
+ * last.  last: no final newline.
  */
 static void
 script_input(size_t n, int last, const char *mix, struct buf *in,
     struct buf *out, struct buf *held, struct buf *dl)
 {
-	char	rec[1100];
-	size_t	i, k, len, pad;
-	char	c;
+	struct buf	xs = { 0 };
+	char		rec[1100];
+	size_t		i, k, len, pad;
+	char		c;
 
 	for (i = 1; i <= n; i++) {
 		c = mix[rnd() % strlen(mix)];
@@ -276,11 +284,28 @@ script_input(size_t n, int last, const char *mix, struct buf *in,
 		buf_add(in, rec, len);
 		if (c == 'd')
 			buf_add(dl, rec, len);
+		else if (c == 'x')
+			buf_add(&xs, rec, len);
 		else if (c == 'h')
 			buf_add(held, rec, len);
 		else
 			buf_add(out, rec, len);
 	}
+	/* Dropped after they were held: once input ended, behind the rest. */
+	buf_add(dl, xs.p, xs.len);
+	buf_free(&xs);
+}
+
+/* Free every buffer of a NULL-ended list. */
+static void
+bufs_free(struct buf *b, ...)
+{
+	va_list	ap;
+
+	va_start(ap, b);
+	for (; b != NULL; b = va_arg(ap, struct buf *))
+		buf_free(b);
+	va_end(ap);
 }
 
 static int
@@ -325,13 +350,7 @@ test_mix(const char *name, size_t nrec, const char *mix, uint64_t mem,
 	    "ones (%zu bytes)", name, wdl.len);
 	ok(strstr(err.p, "dropped ") != NULL || wdl.len == 0,
 	    "%s: drops said at exit", name);
-	buf_free(&in);
-	buf_free(&want);
-	buf_free(&held);
-	buf_free(&wdl);
-	buf_free(&out);
-	buf_free(&dl);
-	buf_free(&err);
+	bufs_free(&in, &want, &held, &wdl, &out, &dl, &err, NULL);
 }
 
 /* A stop signal, and the reader going away, with records held. */
@@ -356,9 +375,7 @@ test_stops(void)
 	    "SIGTERM: received = delivered + dropped, nothing pending");
 	ok(out.len > 0 && out.p[out.len - 1] == '\n',
 	    "SIGTERM: whole records out");
-	buf_free(&out);
-	buf_free(&dl);
-	buf_free(&err);
+	bufs_free(&out, &dl, &err, NULL);
 
 	run(in.p, in.len, 4096, 4096, 0, 20000, 0, &out, &dl, &err,
 	    &status);
@@ -372,13 +389,7 @@ test_stops(void)
 	    c != NULL ? rpend : 0ULL);
 	ok(strstr(err.p, "not delivered") != NULL,
 	    "reader gone: the records not delivered are said");
-	buf_free(&in);
-	buf_free(&want);
-	buf_free(&held);
-	buf_free(&wdl);
-	buf_free(&out);
-	buf_free(&dl);
-	buf_free(&err);
+	bufs_free(&in, &want, &held, &wdl, &out, &dl, &err, NULL);
 }
 
 /* A record over the limit: those before it out, held ones too; exit 3. */
@@ -405,13 +416,7 @@ test_toolong(void)
 	if (!same(&out, &want) || !same(&dl, &wdl))
 		diag("out %zu want %zu, dead letters %zu want %zu", out.len,
 		    want.len, dl.len, wdl.len);
-	buf_free(&in);
-	buf_free(&want);
-	buf_free(&held);
-	buf_free(&wdl);
-	buf_free(&out);
-	buf_free(&dl);
-	buf_free(&err);
+	bufs_free(&in, &want, &held, &wdl, &out, &dl, &err, NULL);
 }
 
 int
@@ -430,9 +435,9 @@ main(int argc, char *argv[], char *envp[])
 		abort();
 
 	test_mix("keep only", 20000, "k", 1 << 20, 65536, 0, 0);
-	test_mix("every verdict", 20000, "kkkkkkkkdhhw", 1 << 20, 65536, 0,
+	test_mix("every verdict", 20000, "kkkkkkkkdhhwx", 1 << 20, 65536, 0,
 	    0);
-	test_mix("every verdict, -m 4K, slow reader", 3000, "kkkkdhw", 4096,
+	test_mix("every verdict, -m 4K, slow reader", 3000, "kkkkdhwx", 4096,
 	    512, 100, 0);
 	test_mix("waits only, -m 1", 50, "w", 1, 65536, 0, 0);
 	test_mix("unterminated last, held ones before it", 2000, "kdh",

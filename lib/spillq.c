@@ -58,6 +58,8 @@
 #define SQ_MARKS	1024		/* output progress, for checkpoints */
 #define SQ_WRITE_MAX	(64 * 1024)	/* durable: a mark this often */
 #define SQ_GRACE	(500 * PF_MSEC)	/* durable stop: ending a record */
+#define SQ_FRAME_MIN	(4 * 1024)	/* a full disk: frames down to */
+#define SQ_FULL(e)	((e) == ENOSPC || (e) == EFBIG || (e) == EDQUOT)
 
 struct sq_seg {
 	uint64_t	 num;
@@ -140,6 +142,11 @@ struct pf_spillq {
 	int			 stopped;
 	uint64_t		 stop_at;	/* durable stop: when it came */
 	int			 sync_failed;	/* said once; never again */
+	int			 ckpt_file;	/* one is in place */
+	int			 ckpt_warned;	/* it could not be written */
+	uint64_t		 ckpt_retry;	/* a full disk: early, at */
+	size_t			 fcap;		/* frame size now (a full disk) */
+	int			 roll;		/* the next frame: a new segment */
 
 	struct {
 		uint64_t	 bytes;		/* bytes written by then */
@@ -175,6 +182,7 @@ static int	 sq_next_frame(struct pf_spillq *, struct pf_engine *);
 static int	 sq_load(struct pf_spillq *, struct pf_engine *, uint64_t);
 static void	 sq_retire(struct pf_spillq *);
 static int	 sq_checkpoint(struct pf_spillq *, struct pf_engine *, int);
+static int	 sq_ckpt_write(struct pf_spillq *, uint64_t, int);
 static int	 sq_fault(struct pf_spillq *, struct pf_engine *);
 static int	 sq_ckpt_parse(const char *, size_t, uint64_t *);
 static int	 sq_scan(int, uint64_t, uint64_t, struct sq_seg *, off_t *,
@@ -525,8 +533,8 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	uint64_t	 units, first, u;
 	int		 last;
 
-	if (n > sq->conf.frame_size) {
-		n = sq->conf.frame_size;
+	if (n > sq->fcap) {
+		n = sq->fcap;
 		if (sq->conf.framing != PF_FRAME_BYTES) {
 			if ((t = memrchr(sq->sbuf, sq->term, n)) != NULL)
 				n = t - sq->sbuf + 1;
@@ -549,7 +557,7 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	 */
 	if (sq->w != NULL &&
 	    (sq->segs[sq->nsegs - 1].stored >= sq->conf.segment_size ||
-	    pf_seg_next_seq(sq->w) != sq->next_seq)) {
+	    sq->roll || 	    pf_seg_next_seq(sq->w) != sq->next_seq)) {
 		if (sq->conf.durable && sq->conf.sync != PF_SYNC_NONE &&
 		    sq->dirty && sq_sync(sq) == -1)
 			return (1);
@@ -558,11 +566,24 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 		sq->w = NULL;
 	}
 	if (sq->w == NULL) {
+		/* Durable: a checkpoint in place before any data. */
+		if (sq->conf.durable && !sq->ckpt_file) {
+			switch (sq_ckpt_write(sq, sq->ckpt_seq,
+			    sq->conf.sync != PF_SYNC_NONE)) {
+			case -1:
+				return (1);
+			case 1:
+				sq->full = 1;
+				sq->retry_at = now + SQ_RETRY;
+				return (0);
+			}
+		}
 		sq_segname(name, sq->next_num);
 		sq->w = pf_seg_create(sq->dfd, name, sq->next_seq,
 		    sq->conf.level, sq->conf.framing, &errstr);
 		if (sq->w == NULL)
 			goto fail;
+		sq->roll = 0;
 		if ((s = sq_push(sq)) == NULL) {
 			sq_msg(sq, "%s", strerror(errno));
 			return (1);
@@ -592,6 +613,9 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	}
 	sq->full = 0;
 	sq->retry_at = 0;
+	if (sq->fcap < sq->conf.frame_size)
+		sq->fcap = sq->fcap * 2 < sq->conf.frame_size ?
+		    sq->fcap * 2 : sq->conf.frame_size;
 	if (sq->full_warned && !sq->conf.quiet)
 		sq_msg(sq, "%s: space again, writing on",
 		    pf_spilldir_path(sq->dir));
@@ -622,14 +646,37 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	return (0);
 
 fail:
-	if (errno == ENOSPC || errno == EFBIG || errno == EDQUOT) {
-		/* Cut back to the last whole frame already: wait, retry. */
+	if (errno == EFBIG && sq->w != NULL && sq->nsegs > 0 &&
+	    sq->segs[sq->nsegs - 1].end > sq->segs[sq->nsegs - 1].first) {
+		/* The file's size limit: on in a new segment, at once. */
+		sq->roll = 1;
+		sq->full = 1;
+		sq->retry_at = now;
+		return (0);
+	}
+	if (SQ_FULL(errno)) {
+		/*
+		 * Cut back to the last whole frame already.  Start a new
+		 * segment, so that the one holding delivered records can go.
+		 * A frame larger than the room left may never fit: try
+		 * smaller ones at once; at the smallest, wait and retry.
+		 */
+		if (sq->w != NULL && sq->nsegs > 0 &&
+		    sq->segs[sq->nsegs - 1].end > sq->segs[sq->nsegs - 1].first)
+			sq->roll = 1;
+		sq->full = 1;
+		if (n > SQ_FRAME_MIN && sq->fcap > SQ_FRAME_MIN) {
+			if (n > sq->fcap)
+				n = sq->fcap;
+			sq->fcap = n / 2 > SQ_FRAME_MIN ? n / 2 : SQ_FRAME_MIN;
+			sq->retry_at = now;
+			return (0);
+		}
 		if (!sq->full_warned && !sq->conf.quiet)
 			sq_msg(sq, "%s: %s: %s; input waits until there is "
 			    "room", pf_spilldir_path(sq->dir), name,
 			    strerror(errno));
 		sq->full_warned = 1;
-		sq->full = 1;
 		sq->retry_at = now + SQ_RETRY;
 		return (0);
 	}
@@ -882,6 +929,45 @@ sq_retire(struct pf_spillq *sq)
 }
 
 /*
+ * Write the checkpoint: record d is the first undelivered.  Always of one
+ * length, so that on a full disk it can be rewritten in place.  Returns
+ * 0; 1 when a full disk holds it back (said once; the data on disk is
+ * the truth, a stale checkpoint costs only duplicates); -1 after a
+ * message for an error that ends the run.
+ */
+static int
+sq_ckpt_write(struct pf_spillq *sq, uint64_t d, int sync)
+{
+	char		 buf[SQ_CKPT_MAX];
+	const char	*errstr;
+	int		 n;
+
+	n = snprintf(buf, sizeof(buf), "%s %020" PRIu64, SQ_CKPT_MAGIC, d);
+	n += snprintf(buf + n, sizeof(buf) - n, " %016" PRIx64 "\n",
+	    (uint64_t)XXH3_64bits(buf, n));
+	if (pf_spilldir_checkpoint_write(sq->dir, buf, n, sync,
+	    &errstr) == 0) {
+		if (sq->ckpt_warned && !sq->conf.quiet)
+			sq_msg(sq, "%s: checkpoint written again",
+			    pf_spilldir_path(sq->dir));
+		sq->ckpt_warned = 0;
+		sq->ckpt_file = 1;
+		return (0);
+	}
+	if (SQ_FULL(errno) && strcmp(errstr, "cannot write checkpoint") == 0) {
+		if (!sq->ckpt_warned && !sq->conf.quiet)
+			sq_msg(sq, "%s: %s: %s; retrying, nothing is lost",
+			    pf_spilldir_path(sq->dir), errstr,
+			    strerror(errno));
+		sq->ckpt_warned = 1;
+		return (1);
+	}
+	sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir), errstr,
+	    strerror(errno));
+	return (-1);
+}
+
+/*
  * Durable: sync if asked, record the first undelivered record, then
  * remove the segments that are wholly before it.  Returns 0 or an exit
  * status after a message.
@@ -889,10 +975,7 @@ sq_retire(struct pf_spillq *sq)
 static int
 sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
 {
-	char		 buf[SQ_CKPT_MAX];
-	const char	*errstr;
 	uint64_t	 d;
-	int		 n;
 
 	if (!sq->conf.durable || sq->closed)
 		return (0);
@@ -901,16 +984,13 @@ sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
 		return (1);
 	if (sync && sq->w != NULL && sq->dirty && sq_sync(sq) == -1)
 		return (1);
-	if (d != sq->ckpt_seq) {
-		n = snprintf(buf, sizeof(buf), "%s %" PRIu64, SQ_CKPT_MAGIC,
-		    d);
-		n += snprintf(buf + n, sizeof(buf) - n, " %016" PRIx64 "\n",
-		    (uint64_t)XXH3_64bits(buf, n));
-		if (pf_spilldir_checkpoint_write(sq->dir, buf, n, sync,
-		    &errstr) == -1) {
-			sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir),
-			    errstr, strerror(errno));
+	if (d != sq->ckpt_seq || !sq->ckpt_file) {
+		switch (sq_ckpt_write(sq, d, sync)) {
+		case -1:
 			return (1);
+		case 1:
+			/* A full disk: the files stay until it is written. */
+			return (0);
 		}
 		sq->ckpt_seq = d;
 	}
@@ -1128,6 +1208,13 @@ sq_pump(void *arg, struct pf_engine *e, uint64_t now)
 		    now - sq->sstart >= SQ_FLUSH_AGE) &&
 		    (code = sq_flush(sq, e, now, 1)) != 0)
 			return (code);
+		/* A full disk: what was delivered makes room sooner. */
+		if (sq->full && sq->nsegs > 0 && now >= sq->ckpt_retry) {
+			sq->ckpt_retry = now + SQ_RETRY;
+			if ((code = sq_checkpoint(sq, e,
+			    sq->conf.sync != PF_SYNC_NONE)) != 0)
+				return (code);
+		}
 	} else {
 		sq_retire(sq);
 		while (sq_direct(sq, e, now))
@@ -1375,6 +1462,10 @@ sq_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 			keep = 1;
 		keep |= sq->nsegs > 0 || sq->slen > 0 ||
 		    sq->ckpt_seq != sq->next_seq;
+		/* No checkpoint for a full disk, but everything delivered. */
+		if (keep && sq->ckpt_warned && !sq->sync_failed &&
+		    sq->slen == 0 && sq_taken(sq, e) == sq->next_seq)
+			keep = 0;
 		if (keep)
 			sq_uncount(sq, e);
 		if (keep && !sq->conf.quiet && pf_engine_stopping(e) &&
@@ -1600,6 +1691,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	sq->dfd = -1;
 	sq->term = conf->framing == PF_FRAME_NUL ? '\0' : '\n';
 	sq->scap = conf->frame_size * 2 + conf->max_record + 1;
+	sq->fcap = conf->frame_size;
 	if ((sq->sbuf = malloc(sq->scap)) == NULL) {
 		sq_msg(sq, "staging buffer: %s", strerror(errno));
 		goto fail;
@@ -1752,6 +1844,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	if (sq->nsegs > 0 && sq->segs[sq->nsegs - 1].end > d)
 		sq->next_seq = sq->segs[sq->nsegs - 1].end;
 	sq->mem_seq = sq->base_seq = sq->ckpt_seq = d;
+	sq->ckpt_file = haveckpt;
 	sq->next_num = nnums > 0 ? nums[nnums - 1] + 1 : 0;
 	sq->recovered = sq->next_seq - d;
 	sq->recovered_bytes = sq->disk_raw;

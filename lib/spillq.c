@@ -186,7 +186,8 @@ static int	 sq_ckpt_write(struct pf_spillq *, uint64_t, int);
 static int	 sq_fault(struct pf_spillq *, struct pf_engine *);
 static int	 sq_ckpt_parse(const char *, size_t, uint64_t *);
 static int	 sq_scan(int, uint64_t, uint64_t, struct sq_seg *, off_t *,
-		     char *, size_t, int *);
+		     char *, size_t, int *, int);
+static uint64_t	 sq_count(unsigned int, const char *, size_t);
 
 static size_t	 sq_in_space(void *, struct pf_engine *, char **);
 static int	 sq_in_data(void *, struct pf_engine *, size_t, uint64_t,
@@ -278,13 +279,20 @@ sq_pop(struct pf_spillq *sq, size_t i)
 static uint64_t
 sq_units(const struct pf_spillq *sq, const char *p, size_t len)
 {
+	return (sq_count(sq->conf.framing, p, len));
+}
+
+/* The same in the framing kind, as a segment says. */
+static uint64_t
+sq_count(unsigned int kind, const char *p, size_t len)
+{
 	uint64_t	n;
 
-	if (sq->conf.framing == PF_FRAME_BYTES)
+	if (kind == PF_FRAME_BYTES)
 		return (len);
-	n = pf_frame_count(sq->conf.framing, p, len);
+	n = pf_frame_count(kind, p, len);
 	/* The unterminated last record of the input. */
-	if (len > 0 && p[len - 1] != sq->term)
+	if (len > 0 && p[len - 1] != (kind == PF_FRAME_NUL ? '\0' : '\n'))
 		n++;
 	return (n);
 }
@@ -733,7 +741,7 @@ sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
 	const char	*data, *errstr;
 	char		 name[PF_SPILLDIR_SEGNAME_MAX];
 	size_t		 i, len;
-	uint64_t	 fs;
+	uint64_t	 fs, u;
 	uint32_t	 nrec;
 	int		 ret;
 
@@ -809,6 +817,25 @@ sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
 		if (ret == 1) {
 			if (fs + nrec <= sq->mem_seq)
 				continue;	/* delivered, or in memory */
+			if ((u = sq_units(sq, data, len)) != nrec) {
+				/*
+				 * The header's count is not what the frame
+				 * holds: its numbers (which the next frame's
+				 * confirm) are lost, the reader is past it.
+				 */
+				sq->lost_at = fs > sq->mem_seq ? fs :
+				    sq->mem_seq;
+				sq->lost_n = fs + nrec - sq->lost_at;
+				sq->lost_known = 1;
+				sq->pass_nrec = nrec;
+				snprintf(sq->lost_msg, sizeof(sq->lost_msg),
+				    "%s/%s: offset %lld: a frame of %" PRIu32
+				    " records holds %" PRIu64,
+				    pf_spilldir_path(sq->dir), name,
+				    (long long)pf_seg_offset(sq->r), nrec, u);
+				sq->lost_pending = 1;
+				return (0);
+			}
 			sq->fdata = data;
 			sq->flen = len;
 			sq->fpos = 0;
@@ -1620,13 +1647,14 @@ sq_ckpt_parse(const char *buf, size_t len, uint64_t *seq)
  */
 static int
 sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
-    off_t *tornoff, char *msg, size_t msglen, int *badhdr)
+    off_t *tornoff, char *msg, size_t msglen, int *badhdr, int verify)
 {
 	struct pf_seg_reader	*r;
 	struct stat		 st;
-	const char		*errstr;
-	char			 name[PF_SPILLDIR_SEGNAME_MAX];
-	uint64_t		 fs;
+	const char		*errstr, *data;
+	char			 name[PF_SPILLDIR_SEGNAME_MAX], bad[64];
+	size_t			 len;
+	uint64_t		 fs, u;
 	uint32_t		 nrec, raw, stored;
 	int			 ret;
 
@@ -1647,8 +1675,23 @@ sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
 	}
 	s->first = s->end = pf_seg_first_seq(r);
 	s->kind = pf_seg_kind(r);
-	while ((ret = pf_seg_skim(r, &fs, &nrec, &raw, &stored,
-	    &errstr)) == 1) {
+	for (;;) {
+		if (!verify)
+			ret = pf_seg_skim(r, &fs, &nrec, &raw, &stored,
+			    &errstr);
+		else if ((ret = pf_seg_next(r, &data, &len, &fs, &nrec,
+		    &errstr)) == 1) {
+			raw = len;
+			if ((u = sq_count(s->kind, data, len)) != nrec) {
+				snprintf(bad, sizeof(bad), "a frame of %"
+				    PRIu32 " records holds %" PRIu64, nrec, u);
+				errstr = bad;
+				errno = EBADMSG;
+				ret = -1;
+			}
+		}
+		if (ret != 1)
+			break;
 		s->end = fs + nrec;
 		if (s->end > from) {
 			if (s->time == 0)
@@ -1749,7 +1792,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 			goto fail;
 		}
 		ret = sq_scan(sq->dfd, nums[i], d, s, &off, msg, sizeof(msg),
-		    &bad);
+		    &bad, 0);
 		sq_segname(name, nums[i]);
 		if (ret == -1) {
 			sq_msg(sq, "%s/%s: %s", pf_spilldir_path(sq->dir), msg,
@@ -1939,7 +1982,7 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 	}
 	for (i = 0; i < nnums; i++) {
 		ret = sq_scan(pf_spilldir_fd(dir), nums[i], d, &s, &off, msg,
-		    sizeof(msg), &bad);
+		    sizeof(msg), &bad, 1);
 		if (!info->checkpoint && i == 0)
 			d = s.first;
 		/* Records missing between segments, or before the first. */

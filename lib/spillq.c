@@ -1724,6 +1724,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	ssize_t			 n;
 	off_t			 off;
 	int			 haveckpt = 0, ret, bad;
+	const char		*ckbad = NULL;
 
 	*code = 1;
 	if ((sq = calloc(1, sizeof(*sq))) == NULL) {
@@ -1756,33 +1757,30 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		    "alone", pf_spilldir_path(sq->dir), others,
 		    others == 1 ? "" : "s", others == 1 ? "is" : "are");
 	if ((n = pf_spilldir_checkpoint_read(sq->dir, buf, sizeof(buf),
-	    &errstr)) == -1) {
+	    &errstr)) == -1 && errno != EFBIG) {
 		sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir), errstr,
 		    strerror(errno));
-		*code = errno == EFBIG ? 3 : 1;
 		goto fail;
 	}
-	if (!conf->durable && (nnums > 0 || n > 0)) {
+	if (!conf->durable && (nnums > 0 || n != 0)) {
 		sq_msg(sq, "%s holds spill data from an earlier run: resume "
 		    "with --durable, or empty it with spill --drain",
 		    pf_spilldir_path(sq->dir));
 		goto fail;
 	}
-	if (n > 0) {
-		if (sq_ckpt_parse(buf, n, &d) == -1) {
-			if (!conf->skip_corrupt) {
-				sq_msg(sq, "%s/checkpoint: corrupt (--skip-"
-				    "corrupt delivers everything on disk "
-				    "instead)", pf_spilldir_path(sq->dir));
-				*code = 3;
-				goto fail;
-			}
-			if (!conf->quiet)
-				sq_msg(sq, "%s/checkpoint: corrupt: "
-				    "delivering everything on disk",
-				    pf_spilldir_path(sq->dir));
-		} else
-			haveckpt = 1;
+	/* A checkpoint is a hint: the data on disk is the truth. */
+	if (n == -1)
+		ckbad = "corrupt (too large)";
+	else if (n > 0 && sq_ckpt_parse(buf, n, &d) == -1)
+		ckbad = "corrupt";
+	else if (n > 0)
+		haveckpt = 1;
+	if (ckbad != NULL && !conf->skip_corrupt) {
+		sq_msg(sq, "%s/checkpoint: %s (--skip-corrupt delivers "
+		    "everything on disk instead)", pf_spilldir_path(sq->dir),
+		    ckbad);
+		*code = 3;
+		goto fail;
 	}
 
 	/* Read every frame header: where each segment ends, torn tails. */
@@ -1875,8 +1873,32 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 			s->end_known = 1;
 		}
 	}
+	/*
+	 * Past the end of data that ends clean: no run wrote that.  Only
+	 * the data can say what is undelivered.
+	 */
+	if (haveckpt && sq->nsegs > 0 && !sq->tail_pending &&
+	    sq->segs[sq->nsegs - 1].end_known &&
+	    d > sq->segs[sq->nsegs - 1].end) {
+		snprintf(msg, sizeof(msg), "corrupt (first undelivered %"
+		    PRIu64 ", past the data, which ends at %" PRIu64 ")", d,
+		    sq->segs[sq->nsegs - 1].end);
+		if (!conf->skip_corrupt) {
+			sq_msg(sq, "%s/checkpoint: %s (--skip-corrupt delivers "
+			    "everything on disk instead)",
+			    pf_spilldir_path(sq->dir), msg);
+			*code = 3;
+			goto fail;
+		}
+		ckbad = msg;
+		haveckpt = 0;
+	}
 	if (!haveckpt)
 		d = sq->nsegs > 0 ? sq->segs[0].first : 0;
+	if (ckbad != NULL && !conf->quiet)
+		sq_msg(sq, "%s/checkpoint: %s: ignored, delivering everything "
+		    "on disk, from record %" PRIu64, pf_spilldir_path(sq->dir),
+		    ckbad, d);
 	/* Delivered before the last run stopped: gone now. */
 	while (sq->nsegs > 0 && sq->segs[0].end <= d &&
 	    !sq->segs[0].badhdr) {
@@ -2011,6 +2033,13 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 			info->corrupt = 1;
 			snprintf(info->fault, sizeof(info->fault), "%s", msg);
 		}
+	}
+	if (info->checkpoint && nnums > 0 && known && d > prev &&
+	    !info->corrupt) {
+		info->corrupt = 1;
+		snprintf(info->fault, sizeof(info->fault), "checkpoint: "
+		    "corrupt (first undelivered %" PRIu64 ", past the data, "
+		    "which ends at %" PRIu64 ")", d, prev);
 	}
 	info->delivered = d;
 	free(nums);

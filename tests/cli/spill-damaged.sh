@@ -115,4 +115,54 @@ is $? 0 "one byte over --max-record: a larger --max-record drains it"
 tail -n +1001 "$T/in" | cmp -s - "$T/out"
 ok $? "one byte over --max-record: then the rest, byte-exact"
 
+# Damaged checkpoints: the data decides.
+seq 1 300000 > "$T/in"
+keep "$D"
+cp -R "$D" "$T/clean"
+# ckcase NAME CMD...: CMD damages $D/checkpoint of a fresh copy; --info
+# and --drain exit 3 naming the checkpoint; --drain --skip-corrupt
+# delivers everything on disk and says so.
+ckcase() {
+	_name=$1
+	shift
+	rm -rf "$D"
+	cp -R "$T/clean" "$D"
+	"$@"
+	to 20 spill --info "$D" > "$T/info"
+	is $? 3 "$_name: --info exits 3"
+	like "$(sed -n 's/^fault: *//p' "$T/info")" '^checkpoint: ' \
+	    "$_name: --info names the checkpoint"
+	to 20 spill --drain "$D" > "$T/out" 2> "$T/err"
+	is $? 3 "$_name: --drain exits 3"
+	like "$(cat "$T/err")" "$D/checkpoint: corrupt.*--skip-corrupt" \
+	    "$_name: the message names the checkpoint"
+	is "$(wc -c < "$T/out" | tr -d ' ')" 0 "$_name: nothing delivered"
+	to 20 spill --drain "$D" --skip-corrupt > "$T/out" 2> "$T/err"
+	is $? 0 "$_name, --skip-corrupt: exit 0"
+	cmp -s "$T/in" "$T/out"
+	ok $? "$_name, --skip-corrupt: everything on disk delivered"
+	like "$(cat "$T/err")" \
+	    "$D/checkpoint: corrupt.*: ignored, delivering everything on disk, from record 0" \
+	    "$_name, --skip-corrupt: says what it assumed"
+}
+past() { spilledit ckpt "$D/checkpoint" 900000; }
+garbage() { head -c 1000 /dev/urandom > "$D/checkpoint"; }
+longline() { printf 'PFCKPT1 %0300d\n' 5 > "$D/checkpoint"; }
+short() { echo hello > "$D/checkpoint"; }
+ckcase "a checkpoint past the data" past
+ckcase "a checkpoint of garbage" garbage
+ckcase "a checkpoint of one long line" longline
+ckcase "a short garbage checkpoint" short
+
+# A checkpoint at the very end of the data is no fault: nothing to do.
+rm -rf "$D"
+cp -R "$T/clean" "$D"
+spilledit ckpt "$D/checkpoint" 300000
+to 20 spill --info "$D" > "$T/info"
+is $? 0 "a checkpoint at the end of the data: --info exits 0"
+to 20 spill --drain "$D" > "$T/out" 2> "$T/err"
+is $? 0 "a checkpoint at the end of the data: --drain exits 0"
+is "$(wc -c < "$T/out" | tr -d ' ')" 0 \
+    "a checkpoint at the end of the data: nothing to deliver"
+
 done_testing

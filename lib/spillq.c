@@ -1719,7 +1719,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	const char		*errstr;
 	char			 buf[SQ_CKPT_MAX], msg[256], sz[16];
 	char			 name[PF_SPILLDIR_SEGNAME_MAX];
-	uint64_t		*nums = NULL, d = 0;
+	uint64_t		*nums = NULL, d = 0, top, over;
 	size_t			 nnums = 0, others = 0, i;
 	ssize_t			 n;
 	off_t			 off;
@@ -1859,6 +1859,39 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		}
 	}
 	/*
+	 * Numbers seen twice (a segment copied under another name): the
+	 * earlier segments hold them.  With --skip-corrupt a segment wholly
+	 * inside what those before it hold is a copy and goes; one that
+	 * overlaps in part is read from past the overlap.  Nothing is lost.
+	 */
+	for (i = 1, top = 0; i < sq->nsegs; i++) {
+		s = &sq->segs[i];
+		if (!sq->segs[i - 1].badhdr && sq->segs[i - 1].end > top)
+			top = sq->segs[i - 1].end;
+		if (s->badhdr || s->first >= top)
+			continue;
+		sq_segname(name, s->num);
+		over = (s->end < top ? s->end : top) - s->first;
+		snprintf(msg, sizeof(msg), "%s/%s: offset 0: records %" PRIu64
+		    " to %" PRIu64 " overlap an earlier segment's",
+		    pf_spilldir_path(sq->dir), name, s->first,
+		    s->first + over - 1);
+		if (!conf->skip_corrupt) {
+			sq_msg(sq, "%s: corrupt spill data (--skip-corrupt "
+			    "skips them)", msg);
+			*code = 3;
+			goto fail;
+		}
+		if (!conf->quiet)
+			sq_msg(sq, "%s: skipped: %" PRIu64 " records seen twice, "
+			    "none lost", msg, over);
+		if (s->end <= top) {
+			(void)pf_spilldir_remove_seg(sq->dir, s->num);
+			sq_pop(sq, i);
+			i--;
+		}
+	}
+	/*
 	 * A fault: the segment's records end where the next one's begin (the
 	 * last one's cannot be told).  An unreadable header: they begin where
 	 * the previous one's end.
@@ -1981,7 +2014,7 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 	struct sq_seg		 s;
 	char			 buf[SQ_CKPT_MAX], msg[256];
 	char			 name[PF_SPILLDIR_SEGNAME_MAX];
-	uint64_t		*nums = NULL, d = 0, prev = 0;
+	uint64_t		*nums = NULL, d = 0, prev = 0, top = 0;
 	size_t			 nnums = 0, others = 0, i;
 	ssize_t			 n;
 	off_t			 off;
@@ -2016,7 +2049,18 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 			    PRIu64 " to %" PRIu64 " missing (a segment before "
 			    "%s)", i > 0 ? prev : d, s.first - 1, name);
 		}
+		/* Numbers seen twice: a segment copied, say. */
+		if (!bad && i > 0 && s.first < top && !info->corrupt) {
+			sq_segname(name, nums[i]);
+			info->corrupt = 1;
+			snprintf(info->fault, sizeof(info->fault), "%s: offset 0: "
+			    "records %" PRIu64 " to %" PRIu64 " overlap an "
+			    "earlier segment's", name, s.first,
+			    (s.end < top ? s.end : top) - 1);
+		}
 		prev = s.end;
+		if (!bad && s.end > top)
+			top = s.end;
 		known = !bad && ret == 0;
 		if (info->framing < 0 && !bad)
 			info->framing = s.kind;

@@ -165,4 +165,30 @@ is $? 0 "a checkpoint at the end of the data: --drain exits 0"
 is "$(wc -c < "$T/out" | tr -d ' ')" 0 \
     "a checkpoint at the end of the data: nothing to deliver"
 
+# A segment copied under another generated name: numbers seen twice.
+seq 1 60765 > "$T/in"
+keep "$D" -m 4K --segment-size 64K -c 0
+[ "$(ls "$D" | grep -c '^seg-')" -ge 3 ]
+ok $? "overlap setup: several segments"
+cp "$S" "$D/seg-00000000000000ff.pfs"
+n0=$(spilledit frames "$S" | awk '{ n += $3 } END { print n }')
+cp -R "$D" "$T/copy"
+to 20 spill --info "$D" > "$T/info"
+is $? 3 "overlap: --info exits 3"
+is "$(sed -n 's/^fault: *//p' "$T/info")" \
+    "seg-00000000000000ff.pfs: offset 0: records 0 to $((n0 - 1)) overlap an earlier segment's" \
+    "overlap: --info names the file, the offset and the records"
+to 20 spill --drain "$D" > "$T/out" 2> "$T/err"
+is $? 3 "overlap: --drain exits 3"
+like "$(cat "$T/err")" "$D/seg-00000000000000ff.pfs: offset 0: records 0 to $((n0 - 1)) overlap an earlier segment's: corrupt spill data" \
+    "overlap: the message names the file and the offset"
+rm -rf "$D"
+mv "$T/copy" "$D"
+to 20 spill --drain "$D" --skip-corrupt > "$T/out" 2> "$T/err"
+is $? 0 "overlap, --skip-corrupt: exit 0"
+cmp -s "$T/in" "$T/out"
+ok $? "overlap, --skip-corrupt: every record once, in order"
+like "$(cat "$T/err")" "skipped: $n0 records seen twice, none lost" \
+    "overlap, --skip-corrupt: the exact count skipped"
+
 done_testing

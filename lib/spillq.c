@@ -49,7 +49,6 @@
 #include "spillq.h"
 
 #define SQ_TICK		(10 * PF_MSEC)	/* timers' resolution */
-#define SQ_FLUSH_AGE	(10 * PF_MSEC)	/* durable: staged data waits */
 #define SQ_RETRY	(100 * PF_MSEC)	/* after a full disk */
 #define SQ_STATFS	(100 * PF_MSEC)	/* --min-free: free space kept */
 #define SQ_OVERHEAD	(32 + 40 + 8)	/* file and frame headers, trailer */
@@ -1121,12 +1120,21 @@ sq_in_space(void *arg, struct pf_engine *e, char **p)
 	(void)e;
 	if (sq->eof || sq->toolong || sq->stopped)
 		return (0);
+	/*
+	 * Durable: what was read is written out before more is read, and a
+	 * read is at most SQ_WRITE_MAX, so that a kill -9 loses at most that
+	 * much of what was read (the machine staying up).
+	 */
+	if (sq->conf.durable && sq->swhole > 0)
+		return (0);
 	if (sq->swhole >= sq->conf.frame_size ||
 	    sq->slen >= sq->scap - 1)
 		return (0);
 	n = sq->scap - sq->slen;
 	if (n > sq->conf.frame_size)
 		n = sq->conf.frame_size;
+	if (sq->conf.durable && n > SQ_WRITE_MAX)
+		n = SQ_WRITE_MAX;
 	*p = sq->sbuf + sq->slen;
 	return (n);
 }
@@ -1229,11 +1237,8 @@ sq_pump(void *arg, struct pf_engine *e, uint64_t now)
 	if (sq->lost_pending && (code = sq_fault(sq, e)) != 0)
 		return (code);
 	if (sq->conf.durable) {
-		if (sq->swhole > 0 && (sq->swhole >= sq->conf.frame_size ||
-		    sq->eof || pf_engine_stopping(e) ||
-		    pf_queue_bytes(q) == 0 ||
-		    now - sq->sstart >= SQ_FLUSH_AGE) &&
-		    (code = sq_flush(sq, e, now, 1)) != 0)
+		/* Every read, at once (sq_in_space waits for it). */
+		if (sq->swhole > 0 && (code = sq_flush(sq, e, now, 1)) != 0)
 			return (code);
 		/* A full disk: what was delivered makes room sooner. */
 		if (sq->full && sq->nsegs > 0 && now >= sq->ckpt_retry) {
@@ -1986,7 +1991,7 @@ pf_spillq_policy(struct pf_spillq *sq, struct pf_policy *p)
 	p->quit = sq_quit;
 	p->out_allow = sq_allow;
 	p->tick = sq_tick;
-	/* Durable runs flush staged records after SQ_FLUSH_AGE. */
+	/* Durable runs checkpoint and retry a full disk on a finer tick. */
 	p->tick_interval = sq->conf.durable ? SQ_TICK : SQ_RETRY;
 	p->pressure = sq_pressure;
 	p->metrics = sq_metrics;

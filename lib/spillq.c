@@ -442,7 +442,7 @@ sq_toqueue(struct pf_spillq *sq, struct pf_queue *q, const char *p,
 	 */
 	if (pf_queue_input(q, n, when, &recs) == PF_QUEUE_TOOLONG &&
 	    sq->qtoolong == 0)
-		sq->qtoolong = pf_queue_toolong(q);
+		sq->qtoolong = sq->base_seq + pf_queue_toolong(q);
 	*units = recs;
 	sq->qpartial = p[n - 1] != sq->term;
 	if (last && n == len && sq->qpartial) {

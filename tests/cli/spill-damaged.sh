@@ -110,6 +110,10 @@ like "$(cat "$T/err")" "record 1001: longer than --max-record" \
     "one byte over --max-record: the record named"
 seq 1 1000 | cmp -s - "$T/out"
 ok $? "one byte over --max-record: every record before it delivered"
+to 20 spill --drain "$D" > "$T/out" 2> "$T/err"
+is $? 3 "one byte over --max-record, resumed past 1000: exit 3"
+like "$(cat "$T/err")" "record 1001: longer than --max-record" \
+    "one byte over --max-record, resumed: the record named by its number"
 to 20 spill --drain "$D" --max-record 2M > "$T/out" 2> "$T/err"
 is $? 0 "one byte over --max-record: a larger --max-record drains it"
 tail -n +1001 "$T/in" | cmp -s - "$T/out"

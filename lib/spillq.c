@@ -538,7 +538,7 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	char		 name[PF_SPILLDIR_SEGNAME_MAX];
 	size_t		 n = sq->swhole, c;
 	uint64_t	 units, first, u;
-	int		 last;
+	int		 last, clear;
 
 	if (n > sq->fcap) {
 		n = sq->fcap;
@@ -620,13 +620,17 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	}
 	sq->full = 0;
 	sq->retry_at = 0;
+	/* The all-clear once frames are not cut short for the disk. */
+	clear = sq->fcap >= sq->conf.frame_size || sq->swhole <= sq->fcap;
 	if (sq->fcap < sq->conf.frame_size)
 		sq->fcap = sq->fcap * 2 < sq->conf.frame_size ?
 		    sq->fcap * 2 : sq->conf.frame_size;
-	if (sq->full_warned && !sq->conf.quiet)
-		sq_msg(sq, "%s: space again, writing on",
-		    pf_spilldir_path(sq->dir));
-	sq->full_warned = 0;
+	if (clear) {
+		if (sq->full_warned && !sq->conf.quiet)
+			sq_msg(sq, "%s: space again, writing on",
+			    pf_spilldir_path(sq->dir));
+		sq->full_warned = 0;
+	}
 	sq->dirty = 1;
 	sq->disk_stored += pf_seg_bytes(sq->w) - s->stored;
 	sq->written_stored += pf_seg_bytes(sq->w) - s->stored;
@@ -672,6 +676,11 @@ fail:
 		    sq->segs[sq->nsegs - 1].end > sq->segs[sq->nsegs - 1].first)
 			sq->roll = 1;
 		sq->full = 1;
+		if (!sq->full_warned && !sq->conf.quiet)
+			sq_msg(sq, "%s: %s: %s; input waits until there is "
+			    "room", pf_spilldir_path(sq->dir), name,
+			    strerror(errno));
+		sq->full_warned = 1;
 		if (n > SQ_FRAME_MIN && sq->fcap > SQ_FRAME_MIN) {
 			if (n > sq->fcap)
 				n = sq->fcap;
@@ -679,11 +688,6 @@ fail:
 			sq->retry_at = now;
 			return (0);
 		}
-		if (!sq->full_warned && !sq->conf.quiet)
-			sq_msg(sq, "%s: %s: %s; input waits until there is "
-			    "room", pf_spilldir_path(sq->dir), name,
-			    strerror(errno));
-		sq->full_warned = 1;
 		sq->retry_at = now + SQ_RETRY;
 		return (0);
 	}

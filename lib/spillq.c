@@ -187,6 +187,7 @@ static int	 sq_ckpt_parse(const char *, size_t, uint64_t *);
 static int	 sq_scan(int, uint64_t, uint64_t, struct sq_seg *, off_t *,
 		     char *, size_t, int *, int);
 static uint64_t	 sq_count(unsigned int, const char *, size_t);
+static uint64_t	 sq_raw_all(int, uint64_t);
 
 static size_t	 sq_in_space(void *, struct pf_engine *, char **);
 static int	 sq_in_data(void *, struct pf_engine *, size_t, uint64_t,
@@ -1720,6 +1721,25 @@ sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
 	return (ret == -1 && errno != EBADMSG ? -1 : 2);
 }
 
+/* The raw bytes of segment num's whole frames, 0 if it cannot be read. */
+static uint64_t
+sq_raw_all(int dfd, uint64_t num)
+{
+	struct pf_seg_reader	*r;
+	const char		*errstr;
+	char			 name[PF_SPILLDIR_SEGNAME_MAX];
+	uint64_t		 fs, raw = 0;
+	uint32_t		 nrec, len, stored;
+
+	sq_segname(name, num);
+	if ((r = pf_seg_open(dfd, name, &errstr)) == NULL)
+		return (0);
+	while (pf_seg_skim(r, &fs, &nrec, &len, &stored, &errstr) == 1)
+		raw += len;
+	pf_seg_close_reader(r);
+	return (raw);
+}
+
 struct pf_spillq *
 pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 {
@@ -1934,6 +1954,12 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		}
 		ckbad = msg;
 		haveckpt = 0;
+		/* The raw sizes were of what follows the checkpoint. */
+		for (i = 0; i < sq->nsegs; i++) {
+			sq->disk_raw -= sq->segs[i].raw;
+			sq->segs[i].raw = sq_raw_all(sq->dfd, sq->segs[i].num);
+			sq->disk_raw += sq->segs[i].raw;
+		}
 	}
 	if (!haveckpt)
 		d = sq->nsegs > 0 ? sq->segs[0].first : 0;

@@ -148,6 +148,8 @@ ckcase() {
 	like "$(cat "$T/err")" \
 	    "$D/checkpoint: corrupt.*: ignored, delivering everything on disk, from record 0" \
 	    "$_name, --skip-corrupt: says what it assumed"
+	like "$(cat "$T/err")" "resuming: 300000 records \\([1-9][0-9.]*M\\)" \
+	    "$_name, --skip-corrupt: the size of what it resumes"
 }
 past() { spilledit ckpt "$D/checkpoint" 900000; }
 garbage() { head -c 1000 /dev/urandom > "$D/checkpoint"; }

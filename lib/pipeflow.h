@@ -519,11 +519,14 @@ int		 pf_spilldir_list(struct pf_spilldir *, uint64_t **, size_t *,
  * Replace the checkpoint with len bytes at buf: write "checkpoint.tmp"
  * (any old one unlinked first, then created O_EXCL|O_NOFOLLOW 0600), and
  * rename it over "checkpoint".  With sync, fsync the file before the
- * rename and the directory after it.  Returns 0, or -1 with errno and
- * *errstr set ("cannot write checkpoint", "cannot sync checkpoint",
- * "cannot sync directory"); after -1 the new checkpoint must not be
- * taken as stored, and after "cannot sync directory" it may or may not
- * be the one in place.  Blocks on the disk when sync is set.
+ * rename and the directory after it.  When the disk is full (ENOSPC,
+ * EDQUOT, EFBIG) and the checkpoint in place is at least len bytes long,
+ * it is rewritten in place instead, which allocates nothing.  Returns
+ * 0, or -1 with errno and *errstr set ("cannot write checkpoint",
+ * "cannot sync checkpoint", "cannot sync directory"); after -1 the new
+ * checkpoint must not be taken as stored, and after "cannot sync
+ * directory" it may or may not be the one in place.  Blocks on the disk
+ * when sync is set.
  */
 int		 pf_spilldir_checkpoint_write(struct pf_spilldir *,
 		     const void *, size_t, int, const char **);

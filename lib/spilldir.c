@@ -38,6 +38,7 @@
 #define SPILLDIR_LOCK		"lock"
 #define SPILLDIR_CKPT		"checkpoint"
 #define SPILLDIR_CKPT_TMP	"checkpoint.tmp"
+#define SPILLDIR_FULL(e)	((e) == ENOSPC || (e) == EDQUOT || (e) == EFBIG)
 #define SPILLDIR_TEMPLATE	"pipeflow-spill.XXXXXX"
 #define SPILLDIR_LOCK_TRIES	10
 
@@ -363,6 +364,70 @@ spilldir_writeall(int fd, const void *buf, size_t len)
 }
 
 /*
+ * A full disk: rewrite the checkpoint in place.  Only when it already
+ * holds at least len bytes, so that nothing is allocated; a single write
+ * of a few dozen bytes at offset 0 is not torn by a crash of the process
+ * (a checksum catches the rest).
+ */
+static int
+spilldir_checkpoint_inplace(struct pf_spilldir *d, const void *buf,
+    size_t len, int sync, const char **e)
+{
+	struct stat	 sb;
+	const char	*p = buf;
+	ssize_t		 n;
+	size_t		 l, off = 0;
+	int		 fd, err, serrno;
+
+	fd = openat(d->dirfd, SPILLDIR_CKPT, O_WRONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1)
+		return (-1);
+	if (fstat(fd, &sb) == -1)
+		goto fail;
+	if (!S_ISREG(sb.st_mode) || sb.st_nlink != 1 ||
+	    (uintmax_t)sb.st_size < len) {
+		errno = ENOSPC;
+		goto fail;
+	}
+	while (off < len) {
+		l = len - off;
+		if ((err = pf_fault(PF_FAULT_CKPT, &l)) != 0) {
+			errno = err;
+			n = -1;
+		} else
+			n = pwrite(fd, p + off, l, (off_t)off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0) {
+			errno = EIO;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	/* Shrinking needs no space. */
+	while ((uintmax_t)sb.st_size > len && ftruncate(fd, (off_t)len) == -1)
+		if (errno != EINTR)
+			goto fail;
+	if (sync && (pf_fault(PF_FAULT_SYNC, NULL) != 0 ||
+	    fdatasync(fd) == -1)) {
+		*e = "cannot sync checkpoint";
+		goto fail;
+	}
+	if (close(fd) == -1 && errno != EINTR)
+		return (-1);
+	return (0);
+fail:
+	serrno = errno;
+	(void)close(fd);
+	errno = serrno;
+	return (-1);
+}
+
+/*
  * A stale temporary file (a crash between create and rename) is removed
  * first, so that O_EXCL can insist on a file of our own making: whatever
  * is planted by that name, a symlink included, is unlinked, never
@@ -372,7 +437,8 @@ int
 pf_spilldir_checkpoint_write(struct pf_spilldir *d, const void *buf,
     size_t len, int sync, const char **errstr)
 {
-	const char	*e = "cannot write checkpoint";
+	static const char	 w[] = "cannot write checkpoint";
+	const char	*e = w;
 	int		 fd, serrno;
 
 	if (unlinkat(d->dirfd, SPILLDIR_CKPT_TMP, 0) == -1 &&
@@ -384,6 +450,8 @@ pf_spilldir_checkpoint_write(struct pf_spilldir *d, const void *buf,
 	fd = openat(d->dirfd, SPILLDIR_CKPT_TMP, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
+		if (SPILLDIR_FULL(errno))
+			goto fail;
 		if (errstr != NULL)
 			*errstr = e;
 		return (-1);
@@ -416,6 +484,13 @@ fail:
 	if (fd != -1)
 		(void)close(fd);
 	(void)unlinkat(d->dirfd, SPILLDIR_CKPT_TMP, 0);
+	/* A full disk: the one in place has room for the new one. */
+	if (SPILLDIR_FULL(serrno) && e == w) {
+		if (spilldir_checkpoint_inplace(d, buf, len, sync, &e) == 0)
+			return (0);
+		if (e != w)
+			serrno = errno;
+	}
 	if (errstr != NULL)
 		*errstr = e;
 	errno = serrno;

@@ -49,7 +49,6 @@
 #include "spillq.h"
 
 #define SQ_TICK		(10 * PF_MSEC)	/* timers' resolution */
-#define SQ_FLUSH_AGE	(10 * PF_MSEC)	/* durable: staged data waits */
 #define SQ_RETRY	(100 * PF_MSEC)	/* after a full disk */
 #define SQ_STATFS	(100 * PF_MSEC)	/* --min-free: free space kept */
 #define SQ_OVERHEAD	(32 + 40 + 8)	/* file and frame headers, trailer */
@@ -58,6 +57,8 @@
 #define SQ_MARKS	1024		/* output progress, for checkpoints */
 #define SQ_WRITE_MAX	(64 * 1024)	/* durable: a mark this often */
 #define SQ_GRACE	(500 * PF_MSEC)	/* durable stop: ending a record */
+#define SQ_FRAME_MIN	(4 * 1024)	/* a full disk: frames down to */
+#define SQ_FULL(e)	((e) == ENOSPC || (e) == EFBIG || (e) == EDQUOT)
 
 struct sq_seg {
 	uint64_t	 num;
@@ -140,6 +141,11 @@ struct pf_spillq {
 	int			 stopped;
 	uint64_t		 stop_at;	/* durable stop: when it came */
 	int			 sync_failed;	/* said once; never again */
+	int			 ckpt_file;	/* one is in place */
+	int			 ckpt_warned;	/* it could not be written */
+	uint64_t		 ckpt_retry;	/* a full disk: early, at */
+	size_t			 fcap;		/* frame size now (a full disk) */
+	int			 roll;		/* the next frame: a new segment */
 
 	struct {
 		uint64_t	 bytes;		/* bytes written by then */
@@ -175,10 +181,13 @@ static int	 sq_next_frame(struct pf_spillq *, struct pf_engine *);
 static int	 sq_load(struct pf_spillq *, struct pf_engine *, uint64_t);
 static void	 sq_retire(struct pf_spillq *);
 static int	 sq_checkpoint(struct pf_spillq *, struct pf_engine *, int);
+static int	 sq_ckpt_write(struct pf_spillq *, uint64_t, int);
 static int	 sq_fault(struct pf_spillq *, struct pf_engine *);
 static int	 sq_ckpt_parse(const char *, size_t, uint64_t *);
 static int	 sq_scan(int, uint64_t, uint64_t, struct sq_seg *, off_t *,
-		     char *, size_t, int *);
+		     char *, size_t, int *, int);
+static uint64_t	 sq_count(unsigned int, const char *, size_t);
+static uint64_t	 sq_raw_all(int, uint64_t);
 
 static size_t	 sq_in_space(void *, struct pf_engine *, char **);
 static int	 sq_in_data(void *, struct pf_engine *, size_t, uint64_t,
@@ -270,13 +279,20 @@ sq_pop(struct pf_spillq *sq, size_t i)
 static uint64_t
 sq_units(const struct pf_spillq *sq, const char *p, size_t len)
 {
+	return (sq_count(sq->conf.framing, p, len));
+}
+
+/* The same in the framing kind, as a segment says. */
+static uint64_t
+sq_count(unsigned int kind, const char *p, size_t len)
+{
 	uint64_t	n;
 
-	if (sq->conf.framing == PF_FRAME_BYTES)
+	if (kind == PF_FRAME_BYTES)
 		return (len);
-	n = pf_frame_count(sq->conf.framing, p, len);
+	n = pf_frame_count(kind, p, len);
 	/* The unterminated last record of the input. */
-	if (len > 0 && p[len - 1] != sq->term)
+	if (len > 0 && p[len - 1] != (kind == PF_FRAME_NUL ? '\0' : '\n'))
 		n++;
 	return (n);
 }
@@ -427,7 +443,7 @@ sq_toqueue(struct pf_spillq *sq, struct pf_queue *q, const char *p,
 	 */
 	if (pf_queue_input(q, n, when, &recs) == PF_QUEUE_TOOLONG &&
 	    sq->qtoolong == 0)
-		sq->qtoolong = pf_queue_toolong(q);
+		sq->qtoolong = sq->base_seq + pf_queue_toolong(q);
 	*units = recs;
 	sq->qpartial = p[n - 1] != sq->term;
 	if (last && n == len && sq->qpartial) {
@@ -523,10 +539,10 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	char		 name[PF_SPILLDIR_SEGNAME_MAX];
 	size_t		 n = sq->swhole, c;
 	uint64_t	 units, first, u;
-	int		 last;
+	int		 last, clear;
 
-	if (n > sq->conf.frame_size) {
-		n = sq->conf.frame_size;
+	if (n > sq->fcap) {
+		n = sq->fcap;
 		if (sq->conf.framing != PF_FRAME_BYTES) {
 			if ((t = memrchr(sq->sbuf, sq->term, n)) != NULL)
 				n = t - sq->sbuf + 1;
@@ -549,7 +565,7 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	 */
 	if (sq->w != NULL &&
 	    (sq->segs[sq->nsegs - 1].stored >= sq->conf.segment_size ||
-	    pf_seg_next_seq(sq->w) != sq->next_seq)) {
+	    sq->roll || 	    pf_seg_next_seq(sq->w) != sq->next_seq)) {
 		if (sq->conf.durable && sq->conf.sync != PF_SYNC_NONE &&
 		    sq->dirty && sq_sync(sq) == -1)
 			return (1);
@@ -558,11 +574,24 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 		sq->w = NULL;
 	}
 	if (sq->w == NULL) {
+		/* Durable: a checkpoint in place before any data. */
+		if (sq->conf.durable && !sq->ckpt_file) {
+			switch (sq_ckpt_write(sq, sq->ckpt_seq,
+			    sq->conf.sync != PF_SYNC_NONE)) {
+			case -1:
+				return (1);
+			case 1:
+				sq->full = 1;
+				sq->retry_at = now + SQ_RETRY;
+				return (0);
+			}
+		}
 		sq_segname(name, sq->next_num);
 		sq->w = pf_seg_create(sq->dfd, name, sq->next_seq,
 		    sq->conf.level, sq->conf.framing, &errstr);
 		if (sq->w == NULL)
 			goto fail;
+		sq->roll = 0;
 		if ((s = sq_push(sq)) == NULL) {
 			sq_msg(sq, "%s", strerror(errno));
 			return (1);
@@ -592,10 +621,17 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	}
 	sq->full = 0;
 	sq->retry_at = 0;
-	if (sq->full_warned && !sq->conf.quiet)
-		sq_msg(sq, "%s: space again, writing on",
-		    pf_spilldir_path(sq->dir));
-	sq->full_warned = 0;
+	/* The all-clear once frames are not cut short for the disk. */
+	clear = sq->fcap >= sq->conf.frame_size || sq->swhole <= sq->fcap;
+	if (sq->fcap < sq->conf.frame_size)
+		sq->fcap = sq->fcap * 2 < sq->conf.frame_size ?
+		    sq->fcap * 2 : sq->conf.frame_size;
+	if (clear) {
+		if (sq->full_warned && !sq->conf.quiet)
+			sq_msg(sq, "%s: space again, writing on",
+			    pf_spilldir_path(sq->dir));
+		sq->full_warned = 0;
+	}
 	sq->dirty = 1;
 	sq->disk_stored += pf_seg_bytes(sq->w) - s->stored;
 	sq->written_stored += pf_seg_bytes(sq->w) - s->stored;
@@ -622,14 +658,37 @@ sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 	return (0);
 
 fail:
-	if (errno == ENOSPC || errno == EFBIG || errno == EDQUOT) {
-		/* Cut back to the last whole frame already: wait, retry. */
+	if (errno == EFBIG && sq->w != NULL && sq->nsegs > 0 &&
+	    sq->segs[sq->nsegs - 1].end > sq->segs[sq->nsegs - 1].first) {
+		/* The file's size limit: on in a new segment, at once. */
+		sq->roll = 1;
+		sq->full = 1;
+		sq->retry_at = now;
+		return (0);
+	}
+	if (SQ_FULL(errno)) {
+		/*
+		 * Cut back to the last whole frame already.  Start a new
+		 * segment, so that the one holding delivered records can go.
+		 * A frame larger than the room left may never fit: try
+		 * smaller ones at once; at the smallest, wait and retry.
+		 */
+		if (sq->w != NULL && sq->nsegs > 0 &&
+		    sq->segs[sq->nsegs - 1].end > sq->segs[sq->nsegs - 1].first)
+			sq->roll = 1;
+		sq->full = 1;
 		if (!sq->full_warned && !sq->conf.quiet)
 			sq_msg(sq, "%s: %s: %s; input waits until there is "
 			    "room", pf_spilldir_path(sq->dir), name,
 			    strerror(errno));
 		sq->full_warned = 1;
-		sq->full = 1;
+		if (n > SQ_FRAME_MIN && sq->fcap > SQ_FRAME_MIN) {
+			if (n > sq->fcap)
+				n = sq->fcap;
+			sq->fcap = n / 2 > SQ_FRAME_MIN ? n / 2 : SQ_FRAME_MIN;
+			sq->retry_at = now;
+			return (0);
+		}
 		sq->retry_at = now + SQ_RETRY;
 		return (0);
 	}
@@ -686,7 +745,7 @@ sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
 	const char	*data, *errstr;
 	char		 name[PF_SPILLDIR_SEGNAME_MAX];
 	size_t		 i, len;
-	uint64_t	 fs;
+	uint64_t	 fs, u;
 	uint32_t	 nrec;
 	int		 ret;
 
@@ -762,6 +821,25 @@ sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
 		if (ret == 1) {
 			if (fs + nrec <= sq->mem_seq)
 				continue;	/* delivered, or in memory */
+			if ((u = sq_units(sq, data, len)) != nrec) {
+				/*
+				 * The header's count is not what the frame
+				 * holds: its numbers (which the next frame's
+				 * confirm) are lost, the reader is past it.
+				 */
+				sq->lost_at = fs > sq->mem_seq ? fs :
+				    sq->mem_seq;
+				sq->lost_n = fs + nrec - sq->lost_at;
+				sq->lost_known = 1;
+				sq->pass_nrec = nrec;
+				snprintf(sq->lost_msg, sizeof(sq->lost_msg),
+				    "%s/%s: offset %lld: a frame of %" PRIu32
+				    " records holds %" PRIu64,
+				    pf_spilldir_path(sq->dir), name,
+				    (long long)pf_seg_offset(sq->r), nrec, u);
+				sq->lost_pending = 1;
+				return (0);
+			}
 			sq->fdata = data;
 			sq->flen = len;
 			sq->fpos = 0;
@@ -882,6 +960,45 @@ sq_retire(struct pf_spillq *sq)
 }
 
 /*
+ * Write the checkpoint: record d is the first undelivered.  Always of one
+ * length, so that on a full disk it can be rewritten in place.  Returns
+ * 0; 1 when a full disk holds it back (said once; the data on disk is
+ * the truth, a stale checkpoint costs only duplicates); -1 after a
+ * message for an error that ends the run.
+ */
+static int
+sq_ckpt_write(struct pf_spillq *sq, uint64_t d, int sync)
+{
+	char		 buf[SQ_CKPT_MAX];
+	const char	*errstr;
+	int		 n;
+
+	n = snprintf(buf, sizeof(buf), "%s %020" PRIu64, SQ_CKPT_MAGIC, d);
+	n += snprintf(buf + n, sizeof(buf) - n, " %016" PRIx64 "\n",
+	    (uint64_t)XXH3_64bits(buf, n));
+	if (pf_spilldir_checkpoint_write(sq->dir, buf, n, sync,
+	    &errstr) == 0) {
+		if (sq->ckpt_warned && !sq->conf.quiet)
+			sq_msg(sq, "%s: checkpoint written again",
+			    pf_spilldir_path(sq->dir));
+		sq->ckpt_warned = 0;
+		sq->ckpt_file = 1;
+		return (0);
+	}
+	if (SQ_FULL(errno) && strcmp(errstr, "cannot write checkpoint") == 0) {
+		if (!sq->ckpt_warned && !sq->conf.quiet)
+			sq_msg(sq, "%s: %s: %s; retrying, nothing is lost",
+			    pf_spilldir_path(sq->dir), errstr,
+			    strerror(errno));
+		sq->ckpt_warned = 1;
+		return (1);
+	}
+	sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir), errstr,
+	    strerror(errno));
+	return (-1);
+}
+
+/*
  * Durable: sync if asked, record the first undelivered record, then
  * remove the segments that are wholly before it.  Returns 0 or an exit
  * status after a message.
@@ -889,10 +1006,7 @@ sq_retire(struct pf_spillq *sq)
 static int
 sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
 {
-	char		 buf[SQ_CKPT_MAX];
-	const char	*errstr;
 	uint64_t	 d;
-	int		 n;
 
 	if (!sq->conf.durable || sq->closed)
 		return (0);
@@ -901,16 +1015,13 @@ sq_checkpoint(struct pf_spillq *sq, struct pf_engine *e, int sync)
 		return (1);
 	if (sync && sq->w != NULL && sq->dirty && sq_sync(sq) == -1)
 		return (1);
-	if (d != sq->ckpt_seq) {
-		n = snprintf(buf, sizeof(buf), "%s %" PRIu64, SQ_CKPT_MAGIC,
-		    d);
-		n += snprintf(buf + n, sizeof(buf) - n, " %016" PRIx64 "\n",
-		    (uint64_t)XXH3_64bits(buf, n));
-		if (pf_spilldir_checkpoint_write(sq->dir, buf, n, sync,
-		    &errstr) == -1) {
-			sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir),
-			    errstr, strerror(errno));
+	if (d != sq->ckpt_seq || !sq->ckpt_file) {
+		switch (sq_ckpt_write(sq, d, sync)) {
+		case -1:
 			return (1);
+		case 1:
+			/* A full disk: the files stay until it is written. */
+			return (0);
 		}
 		sq->ckpt_seq = d;
 	}
@@ -1014,12 +1125,21 @@ sq_in_space(void *arg, struct pf_engine *e, char **p)
 	(void)e;
 	if (sq->eof || sq->toolong || sq->stopped)
 		return (0);
+	/*
+	 * Durable: what was read is written out before more is read, and a
+	 * read is at most SQ_WRITE_MAX, so that a kill -9 loses at most that
+	 * much of what was read (the machine staying up).
+	 */
+	if (sq->conf.durable && sq->swhole > 0)
+		return (0);
 	if (sq->swhole >= sq->conf.frame_size ||
 	    sq->slen >= sq->scap - 1)
 		return (0);
 	n = sq->scap - sq->slen;
 	if (n > sq->conf.frame_size)
 		n = sq->conf.frame_size;
+	if (sq->conf.durable && n > SQ_WRITE_MAX)
+		n = SQ_WRITE_MAX;
 	*p = sq->sbuf + sq->slen;
 	return (n);
 }
@@ -1122,12 +1242,16 @@ sq_pump(void *arg, struct pf_engine *e, uint64_t now)
 	if (sq->lost_pending && (code = sq_fault(sq, e)) != 0)
 		return (code);
 	if (sq->conf.durable) {
-		if (sq->swhole > 0 && (sq->swhole >= sq->conf.frame_size ||
-		    sq->eof || pf_engine_stopping(e) ||
-		    pf_queue_bytes(q) == 0 ||
-		    now - sq->sstart >= SQ_FLUSH_AGE) &&
-		    (code = sq_flush(sq, e, now, 1)) != 0)
+		/* Every read, at once (sq_in_space waits for it). */
+		if (sq->swhole > 0 && (code = sq_flush(sq, e, now, 1)) != 0)
 			return (code);
+		/* A full disk: what was delivered makes room sooner. */
+		if (sq->full && sq->nsegs > 0 && now >= sq->ckpt_retry) {
+			sq->ckpt_retry = now + SQ_RETRY;
+			if ((code = sq_checkpoint(sq, e,
+			    sq->conf.sync != PF_SYNC_NONE)) != 0)
+				return (code);
+		}
 	} else {
 		sq_retire(sq);
 		while (sq_direct(sq, e, now))
@@ -1375,6 +1499,10 @@ sq_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 			keep = 1;
 		keep |= sq->nsegs > 0 || sq->slen > 0 ||
 		    sq->ckpt_seq != sq->next_seq;
+		/* No checkpoint for a full disk, but everything delivered. */
+		if (keep && sq->ckpt_warned && !sq->sync_failed &&
+		    sq->slen == 0 && sq_taken(sq, e) == sq->next_seq)
+			keep = 0;
 		if (keep)
 			sq_uncount(sq, e);
 		if (keep && !sq->conf.quiet && pf_engine_stopping(e) &&
@@ -1529,13 +1657,14 @@ sq_ckpt_parse(const char *buf, size_t len, uint64_t *seq)
  */
 static int
 sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
-    off_t *tornoff, char *msg, size_t msglen, int *badhdr)
+    off_t *tornoff, char *msg, size_t msglen, int *badhdr, int verify)
 {
 	struct pf_seg_reader	*r;
 	struct stat		 st;
-	const char		*errstr;
-	char			 name[PF_SPILLDIR_SEGNAME_MAX];
-	uint64_t		 fs;
+	const char		*errstr, *data;
+	char			 name[PF_SPILLDIR_SEGNAME_MAX], bad[64];
+	size_t			 len;
+	uint64_t		 fs, u;
 	uint32_t		 nrec, raw, stored;
 	int			 ret;
 
@@ -1556,8 +1685,23 @@ sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
 	}
 	s->first = s->end = pf_seg_first_seq(r);
 	s->kind = pf_seg_kind(r);
-	while ((ret = pf_seg_skim(r, &fs, &nrec, &raw, &stored,
-	    &errstr)) == 1) {
+	for (;;) {
+		if (!verify)
+			ret = pf_seg_skim(r, &fs, &nrec, &raw, &stored,
+			    &errstr);
+		else if ((ret = pf_seg_next(r, &data, &len, &fs, &nrec,
+		    &errstr)) == 1) {
+			raw = len;
+			if ((u = sq_count(s->kind, data, len)) != nrec) {
+				snprintf(bad, sizeof(bad), "a frame of %"
+				    PRIu32 " records holds %" PRIu64, nrec, u);
+				errstr = bad;
+				errno = EBADMSG;
+				ret = -1;
+			}
+		}
+		if (ret != 1)
+			break;
 		s->end = fs + nrec;
 		if (s->end > from) {
 			if (s->time == 0)
@@ -1577,6 +1721,25 @@ sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
 	return (ret == -1 && errno != EBADMSG ? -1 : 2);
 }
 
+/* The raw bytes of segment num's whole frames, 0 if it cannot be read. */
+static uint64_t
+sq_raw_all(int dfd, uint64_t num)
+{
+	struct pf_seg_reader	*r;
+	const char		*errstr;
+	char			 name[PF_SPILLDIR_SEGNAME_MAX];
+	uint64_t		 fs, raw = 0;
+	uint32_t		 nrec, len, stored;
+
+	sq_segname(name, num);
+	if ((r = pf_seg_open(dfd, name, &errstr)) == NULL)
+		return (0);
+	while (pf_seg_skim(r, &fs, &nrec, &len, &stored, &errstr) == 1)
+		raw += len;
+	pf_seg_close_reader(r);
+	return (raw);
+}
+
 struct pf_spillq *
 pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 {
@@ -1585,11 +1748,12 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	const char		*errstr;
 	char			 buf[SQ_CKPT_MAX], msg[256], sz[16];
 	char			 name[PF_SPILLDIR_SEGNAME_MAX];
-	uint64_t		*nums = NULL, d = 0;
+	uint64_t		*nums = NULL, d = 0, top, over;
 	size_t			 nnums = 0, others = 0, i;
 	ssize_t			 n;
 	off_t			 off;
 	int			 haveckpt = 0, ret, bad;
+	const char		*ckbad = NULL;
 
 	*code = 1;
 	if ((sq = calloc(1, sizeof(*sq))) == NULL) {
@@ -1600,6 +1764,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	sq->dfd = -1;
 	sq->term = conf->framing == PF_FRAME_NUL ? '\0' : '\n';
 	sq->scap = conf->frame_size * 2 + conf->max_record + 1;
+	sq->fcap = conf->frame_size;
 	if ((sq->sbuf = malloc(sq->scap)) == NULL) {
 		sq_msg(sq, "staging buffer: %s", strerror(errno));
 		goto fail;
@@ -1621,33 +1786,30 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		    "alone", pf_spilldir_path(sq->dir), others,
 		    others == 1 ? "" : "s", others == 1 ? "is" : "are");
 	if ((n = pf_spilldir_checkpoint_read(sq->dir, buf, sizeof(buf),
-	    &errstr)) == -1) {
+	    &errstr)) == -1 && errno != EFBIG) {
 		sq_msg(sq, "%s: %s: %s", pf_spilldir_path(sq->dir), errstr,
 		    strerror(errno));
-		*code = errno == EFBIG ? 3 : 1;
 		goto fail;
 	}
-	if (!conf->durable && (nnums > 0 || n > 0)) {
+	if (!conf->durable && (nnums > 0 || n != 0)) {
 		sq_msg(sq, "%s holds spill data from an earlier run: resume "
 		    "with --durable, or empty it with spill --drain",
 		    pf_spilldir_path(sq->dir));
 		goto fail;
 	}
-	if (n > 0) {
-		if (sq_ckpt_parse(buf, n, &d) == -1) {
-			if (!conf->skip_corrupt) {
-				sq_msg(sq, "%s/checkpoint: corrupt (--skip-"
-				    "corrupt delivers everything on disk "
-				    "instead)", pf_spilldir_path(sq->dir));
-				*code = 3;
-				goto fail;
-			}
-			if (!conf->quiet)
-				sq_msg(sq, "%s/checkpoint: corrupt: "
-				    "delivering everything on disk",
-				    pf_spilldir_path(sq->dir));
-		} else
-			haveckpt = 1;
+	/* A checkpoint is a hint: the data on disk is the truth. */
+	if (n == -1)
+		ckbad = "corrupt (too large)";
+	else if (n > 0 && sq_ckpt_parse(buf, n, &d) == -1)
+		ckbad = "corrupt";
+	else if (n > 0)
+		haveckpt = 1;
+	if (ckbad != NULL && !conf->skip_corrupt) {
+		sq_msg(sq, "%s/checkpoint: %s (--skip-corrupt delivers "
+		    "everything on disk instead)", pf_spilldir_path(sq->dir),
+		    ckbad);
+		*code = 3;
+		goto fail;
 	}
 
 	/* Read every frame header: where each segment ends, torn tails. */
@@ -1657,7 +1819,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 			goto fail;
 		}
 		ret = sq_scan(sq->dfd, nums[i], d, s, &off, msg, sizeof(msg),
-		    &bad);
+		    &bad, 0);
 		sq_segname(name, nums[i]);
 		if (ret == -1) {
 			sq_msg(sq, "%s/%s: %s", pf_spilldir_path(sq->dir), msg,
@@ -1726,6 +1888,39 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		}
 	}
 	/*
+	 * Numbers seen twice (a segment copied under another name): the
+	 * earlier segments hold them.  With --skip-corrupt a segment wholly
+	 * inside what those before it hold is a copy and goes; one that
+	 * overlaps in part is read from past the overlap.  Nothing is lost.
+	 */
+	for (i = 1, top = 0; i < sq->nsegs; i++) {
+		s = &sq->segs[i];
+		if (!sq->segs[i - 1].badhdr && sq->segs[i - 1].end > top)
+			top = sq->segs[i - 1].end;
+		if (s->badhdr || s->first >= top)
+			continue;
+		sq_segname(name, s->num);
+		over = (s->end < top ? s->end : top) - s->first;
+		snprintf(msg, sizeof(msg), "%s/%s: offset 0: records %" PRIu64
+		    " to %" PRIu64 " overlap an earlier segment's",
+		    pf_spilldir_path(sq->dir), name, s->first,
+		    s->first + over - 1);
+		if (!conf->skip_corrupt) {
+			sq_msg(sq, "%s: corrupt spill data (--skip-corrupt "
+			    "skips them)", msg);
+			*code = 3;
+			goto fail;
+		}
+		if (!conf->quiet)
+			sq_msg(sq, "%s: skipped: %" PRIu64 " records seen twice, "
+			    "none lost", msg, over);
+		if (s->end <= top) {
+			(void)pf_spilldir_remove_seg(sq->dir, s->num);
+			sq_pop(sq, i);
+			i--;
+		}
+	}
+	/*
 	 * A fault: the segment's records end where the next one's begin (the
 	 * last one's cannot be told).  An unreadable header: they begin where
 	 * the previous one's end.
@@ -1740,8 +1935,38 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 			s->end_known = 1;
 		}
 	}
+	/*
+	 * Past the end of data that ends clean: no run wrote that.  Only
+	 * the data can say what is undelivered.
+	 */
+	if (haveckpt && sq->nsegs > 0 && !sq->tail_pending &&
+	    sq->segs[sq->nsegs - 1].end_known &&
+	    d > sq->segs[sq->nsegs - 1].end) {
+		snprintf(msg, sizeof(msg), "corrupt (first undelivered %"
+		    PRIu64 ", past the data, which ends at %" PRIu64 ")", d,
+		    sq->segs[sq->nsegs - 1].end);
+		if (!conf->skip_corrupt) {
+			sq_msg(sq, "%s/checkpoint: %s (--skip-corrupt delivers "
+			    "everything on disk instead)",
+			    pf_spilldir_path(sq->dir), msg);
+			*code = 3;
+			goto fail;
+		}
+		ckbad = msg;
+		haveckpt = 0;
+		/* The raw sizes were of what follows the checkpoint. */
+		for (i = 0; i < sq->nsegs; i++) {
+			sq->disk_raw -= sq->segs[i].raw;
+			sq->segs[i].raw = sq_raw_all(sq->dfd, sq->segs[i].num);
+			sq->disk_raw += sq->segs[i].raw;
+		}
+	}
 	if (!haveckpt)
 		d = sq->nsegs > 0 ? sq->segs[0].first : 0;
+	if (ckbad != NULL && !conf->quiet)
+		sq_msg(sq, "%s/checkpoint: %s: ignored, delivering everything "
+		    "on disk, from record %" PRIu64, pf_spilldir_path(sq->dir),
+		    ckbad, d);
 	/* Delivered before the last run stopped: gone now. */
 	while (sq->nsegs > 0 && sq->segs[0].end <= d &&
 	    !sq->segs[0].badhdr) {
@@ -1752,6 +1977,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	if (sq->nsegs > 0 && sq->segs[sq->nsegs - 1].end > d)
 		sq->next_seq = sq->segs[sq->nsegs - 1].end;
 	sq->mem_seq = sq->base_seq = sq->ckpt_seq = d;
+	sq->ckpt_file = haveckpt;
 	sq->next_num = nnums > 0 ? nums[nnums - 1] + 1 : 0;
 	sq->recovered = sq->next_seq - d;
 	sq->recovered_bytes = sq->disk_raw;
@@ -1795,7 +2021,7 @@ pf_spillq_policy(struct pf_spillq *sq, struct pf_policy *p)
 	p->quit = sq_quit;
 	p->out_allow = sq_allow;
 	p->tick = sq_tick;
-	/* Durable runs flush staged records after SQ_FLUSH_AGE. */
+	/* Durable runs checkpoint and retry a full disk on a finer tick. */
 	p->tick_interval = sq->conf.durable ? SQ_TICK : SQ_RETRY;
 	p->pressure = sq_pressure;
 	p->metrics = sq_metrics;
@@ -1823,7 +2049,7 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 	struct sq_seg		 s;
 	char			 buf[SQ_CKPT_MAX], msg[256];
 	char			 name[PF_SPILLDIR_SEGNAME_MAX];
-	uint64_t		*nums = NULL, d = 0, prev = 0;
+	uint64_t		*nums = NULL, d = 0, prev = 0, top = 0;
 	size_t			 nnums = 0, others = 0, i;
 	ssize_t			 n;
 	off_t			 off;
@@ -1846,7 +2072,7 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 	}
 	for (i = 0; i < nnums; i++) {
 		ret = sq_scan(pf_spilldir_fd(dir), nums[i], d, &s, &off, msg,
-		    sizeof(msg), &bad);
+		    sizeof(msg), &bad, 1);
 		if (!info->checkpoint && i == 0)
 			d = s.first;
 		/* Records missing between segments, or before the first. */
@@ -1858,7 +2084,18 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 			    PRIu64 " to %" PRIu64 " missing (a segment before "
 			    "%s)", i > 0 ? prev : d, s.first - 1, name);
 		}
+		/* Numbers seen twice: a segment copied, say. */
+		if (!bad && i > 0 && s.first < top && !info->corrupt) {
+			sq_segname(name, nums[i]);
+			info->corrupt = 1;
+			snprintf(info->fault, sizeof(info->fault), "%s: offset 0: "
+			    "records %" PRIu64 " to %" PRIu64 " overlap an "
+			    "earlier segment's", name, s.first,
+			    (s.end < top ? s.end : top) - 1);
+		}
 		prev = s.end;
+		if (!bad && s.end > top)
+			top = s.end;
 		known = !bad && ret == 0;
 		if (info->framing < 0 && !bad)
 			info->framing = s.kind;
@@ -1875,6 +2112,13 @@ pf_spill_info(const char *path, struct pf_spill_info *info,
 			info->corrupt = 1;
 			snprintf(info->fault, sizeof(info->fault), "%s", msg);
 		}
+	}
+	if (info->checkpoint && nnums > 0 && known && d > prev &&
+	    !info->corrupt) {
+		info->corrupt = 1;
+		snprintf(info->fault, sizeof(info->fault), "checkpoint: "
+		    "corrupt (first undelivered %" PRIu64 ", past the data, "
+		    "which ends at %" PRIu64 ")", d, prev);
 	}
 	info->delivered = d;
 	free(nums);

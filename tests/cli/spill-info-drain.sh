@@ -48,7 +48,7 @@ D=$T/spool
 seq 1 200000 > "$T/in"
 bytes=$(wc -c < "$T/in")
 
-# A directory with known content: every record kept, no checkpoint (the
+# A directory with known content: every record kept, a checkpoint at 0 (the
 # consumer never read), in several segments.
 rm -f "$T/b"
 mkfifo "$T/b"
@@ -92,7 +92,8 @@ like "$(field "$T/info" "stored bytes")" '^[0-9.]+[KM] \([0-9.]+% of raw\)$' \
 like "$(field "$T/info" oldest)" \
     '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z \([0-9.]+m?s ago\)$' \
     "--info: the oldest record's time and age"
-is "$(field "$T/info" checkpoint)" none "--info: no checkpoint"
+is "$(field "$T/info" checkpoint)" "first undelivered 0" \
+    "--info: the checkpoint written before the first segment: at 0"
 is "$(field "$T/info" "torn tails")" 0 "--info: no torn tail"
 is "$(field "$T/info" "other files")" 0 "--info: no other file"
 is "$(field "$T/info" fault)" none "--info: no fault"
@@ -107,7 +108,7 @@ is "$(json "$T/info.json" records)" 200000 "json: records 200000"
 is "$(json "$T/info.json" raw_bytes)" "$bytes" "json: raw_bytes = the input's size"
 is "$(json "$T/info.json" stored_bytes)" "$stored" \
     "json: stored_bytes = the files' size"
-is "$(json "$T/info.json" checkpoint)" false "json: checkpoint false"
+is "$(json "$T/info.json" checkpoint)" true "json: checkpoint true (at 0)"
 is "$(json "$T/info.json" first_undelivered)" 0 "json: first_undelivered 0"
 is "$(json "$T/info.json" torn_tails)/$(json "$T/info.json" other_files)/$(json "$T/info.json" corrupt)" \
     0/0/false "json: no torn tail, no other file, not corrupt"

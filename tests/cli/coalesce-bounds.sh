@@ -14,6 +14,12 @@ awk 'BEGIN { for (i = 1; i <= 1000000; i++)
 	printf "%d k%d %s\n", i, i, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy" }' > "$T/in"
 want=$(cksum < "$T/in")
 
+# Memory use under valgrind or a sanitizer is theirs, not coalesce's.
+nomem=
+[ -n "${PF_VALGRIND:-}" ] && nomem="memory use under valgrind is valgrind's"
+ldd "$(command -v coalesce)" 2>/dev/null | grep -q 'libasan' &&
+    nomem="memory use under ASan is ASan's"
+
 waits() {
 	_w=$(metric pipeflow_coalesce_waits_total "$T/st/c.prom")
 	[ -n "$_w" ] && [ "$_w" -gt 0 ]
@@ -67,8 +73,14 @@ for bound in "-m 1M" "--max-keys 1000"; do
 	is "$rc" 0 "$bound: exit 0"
 	is "$(cksum < "$T/out")" "$want" "$bound: every key delivered, output = input"
 	limit=$(( (1 + 8) * 1024 ))
-	[ "$bound" = "--max-keys 1000" ] || { [ "$max" -gt 0 ] && [ "$max" -le $limit ]; }
-	ok $? "$bound: peak RSS ${max} KiB within -m + 8 MiB"
+	if [ -n "$nomem" ]; then
+		_tap_n=$((_tap_n + 1))
+		echo "ok $_tap_n # SKIP $nomem"
+	else
+		# --max-keys 1000 holds far less than 1 MiB: the same bound
+		[ "$max" -gt 0 ] && [ "$max" -le $limit ]
+		ok $? "$bound: peak RSS ${max} KiB within 1 MiB + 8 MiB"
+	fi
 	like "$(cat "$T/err")" "0 records coalesced; at most [0-9]+ held; 0 without the key; [1-9][0-9]* waits for room" \
 	    "$bound: -v counts the waits, nothing coalesced"
 done

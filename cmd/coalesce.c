@@ -66,6 +66,7 @@ struct coalesce {
 	uint64_t		 peak;		/* the most records held */
 	uint64_t		 keyless;	/* looked at, lacking the key */
 	uint64_t		 waits;		/* records that waited for room */
+	uint64_t		 waited;	/* number of the last of them */
 	uint64_t		 early;		/* windows closed by a bound */
 	uint64_t		 looked;	/* number of the last looked at */
 	int			 flushing;	/* a window closed: emptying */
@@ -80,7 +81,7 @@ static void		 usage(void) __attribute__((noreturn));
 static int		 co_fits(const struct coalesce *, uint64_t, uint64_t,
 			     int);
 static enum pf_verdict	 co_wait(struct coalesce *, struct pf_engine *,
-			     uint64_t *, int);
+			     uint64_t, uint64_t *, int);
 static enum pf_verdict	 co_record(void *, struct pf_engine *,
 			     const struct pf_record *, uint64_t, int *,
 			     uint64_t *);
@@ -149,19 +150,22 @@ co_fits(const struct coalesce *co, uint64_t bytes, uint64_t records,
  * --window, the window closes now, as no room comes otherwise.
  */
 static enum pf_verdict
-co_wait(struct coalesce *co, struct pf_engine *e, uint64_t *wake, int fail)
+co_wait(struct coalesce *co, struct pf_engine *e, uint64_t num,
+    uint64_t *wake, int fail)
 {
 	if (fail) {
 		warn("holding a record");
 		pf_engine_exit(e, 1);
-	} else if (!co->waiting) {
-		co->waiting = 1;
+	}
+	co->waiting = 1;
+	if (co->waited != num) {
+		co->waited = num;
 		co->waits++;
-		/* A window that fills the store closes early: room comes. */
-		if (co->window != 0 && !co->flushing) {
-			co->flushing = 1;
-			co->early++;
-		}
+	}
+	/* A window that fills the store closes early: room comes. */
+	if (co->window != 0 && !co->flushing) {
+		co->flushing = 1;
+		co->early++;
 	}
 	*wake = UINT64_MAX;
 	return (PF_WAIT);
@@ -195,8 +199,11 @@ co_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		}
 	}
 	/* A closed window leaves whole before the next one opens. */
-	if (co->flushing)
-		return (co_wait(co, e, wake, 0));
+	if (co->flushing) {
+		co->waiting = 1;
+		*wake = UINT64_MAX;
+		return (PF_WAIT);
+	}
 	has = pf_field_get(&co->key, r->data, r->len, &k, &klen);
 	if (!has && co->looked != r->num)
 		co->keyless++;
@@ -206,10 +213,10 @@ co_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 			pf_recstore_view(co->rs, s, &old);
 			if (r->len > old.len &&
 			    !co_fits(co, r->len - old.len, 0, 0))
-				return (co_wait(co, e, wake, 0));
+				return (co_wait(co, e, r->num, wake, 0));
 			if (pf_recstore_replace(co->rs, s, r->data, r->len,
 			    r->num, r->when) == -1)
-				return (co_wait(co, e, wake, 1));
+				return (co_wait(co, e, r->num, wake, 1));
 		}
 		pf_engine_counters_rw(e)->coalesced++;
 		co->unterm |= r->unterminated;
@@ -219,7 +226,7 @@ co_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		/* Larger than -m by itself: it waits in the queue instead. */
 		if (pf_recstore_peek(co->rs) == NULL)
 			return (PF_KEEP);
-		return (co_wait(co, e, wake, 0));
+		return (co_wait(co, e, r->num, wake, 0));
 	}
 	memset(&h, 0, sizeof(h));
 	h.data = r->data;
@@ -229,7 +236,7 @@ co_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	h.recno = r->num;
 	h.t = r->when;
 	if (pf_recstore_add(co->rs, &h) == NULL)
-		return (co_wait(co, e, wake, 1));
+		return (co_wait(co, e, r->num, wake, 1));
 	co->keys += has;
 	if (pf_recstore_records(co->rs, PF_RECSTORE_ALL) > co->peak)
 		co->peak = pf_recstore_records(co->rs, PF_RECSTORE_ALL);

@@ -106,9 +106,10 @@ static void
 usage(void)
 {
 	printf("usage: %s [-hqVvz] -k FIELD [-t SEP] [-m SIZE] "
-	    "[--max-keys N] [--keep last|first]\n"
-	    "              [--window DUR] [-o FILE] [--name NAME] "
-	    "[options] [FILE]\n"
+	    "[--max-keys N]\n"
+	    "              [--keep last|first] [--window DUR] [-o FILE] "
+	    "[--name NAME]\n"
+	    "              [options] [FILE]\n"
 	    "Keep only the latest record of each key while downstream is "
 	    "backed up.\n\n"
 	    "  -k, --key FIELD         the key: field N (split by -t) or "

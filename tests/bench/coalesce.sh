@@ -103,7 +103,8 @@ stage "NDJSON: coalesce -k .id --window 1d" json "$COALESCE -k .id --window 1d"
 have jq && stage "NDJSON: jq -c latest" json \
     "jq -c -n 'reduce inputs as \$r ({}; .[\$r.id] = \$r) | .[]'"
 
-# One run: prints elapsed ns, or FAIL.  Everything-collapsed stages write
+# One run: prints elapsed ns (or FAIL) and coalesce's peak RSS in KiB
+# (or -).  Everything-collapsed stages write
 # to a file; WAITEOF stages have a reader that waits for the input's end.
 one() {
     local name=$1 placement=$2 c=${cmd[$1]} f=$tmp/${file[$1]} t0 t1 script pin=()
@@ -118,27 +119,26 @@ one() {
         ;;
     PASS*)
         c=${c#PASS }
-        case $c in *coalesce*) [ "$have_time" = 1 ] &&
+        case $c in "$COALESCE"*) [ "$have_time" = 1 ] &&
             c="/usr/bin/time -f '%U %S %M' -o '$tmp/usage' $c" ;; esac
         script="cat '$f' | $c | cat > /dev/null"
         ;;
     *)
-        case $c in *coalesce*) [ "$have_time" = 1 ] &&
+        case $c in "$COALESCE"*) [ "$have_time" = 1 ] &&
             c="/usr/bin/time -f '%U %S %M' -o '$tmp/usage' $c" ;; esac
         script="cat '$f' | $c > '$tmp/out'"
         ;;
     esac
     t0=$(date +%s%N)
     if ! "${pin[@]}" bash -o pipefail -c "$script" < /dev/null 2> "$tmp/stderr"; then
-        echo FAIL
+        echo "FAIL -"
         sed 's/^/bench:   /' "$tmp/stderr" >&2
         return
     fi
     t1=$(date +%s%N)
-    if [ -s "$tmp/usage" ] && read -r u sy k < "$tmp/usage"; then
-        rsss[$name,$placement]="${rsss[$name,$placement]:-} $k"
-    fi
-    echo $((t1 - t0))
+    k=-
+    [ -s "$tmp/usage" ] && read -r u sy k < "$tmp/usage"
+    echo "$((t1 - t0)) $k"
 }
 
 placements=(free)
@@ -148,8 +148,10 @@ run_start
 for r in $(seq 1 "$BENCH_REPEATS"); do
     for p in "${placements[@]}"; do
         for n in "${names[@]}"; do
-            ns=$(one "$n" "$p")
+            read -r ns k <<< "$(one "$n" "$p")"
             times[$n,$p]="${times[$n,$p]:-} $ns"
+            [ -n "$k" ] && [ "$k" != - ] &&
+                rsss[$n,$p]="${rsss[$n,$p]:-} $k"
         done
     done
     printf 'bench: round %d of %d done\n' "$r" "$BENCH_REPEATS" >&2
@@ -172,7 +174,7 @@ declare -A rate
     printf '| stage |'; for p in "${placements[@]}"; do printf ' %s |' "$p"; done; echo
     printf '|---|'; for p in "${placements[@]}"; do printf -- '---:|'; done; echo
     for n in "${names[@]}"; do
-        printf '| %s |' "$n"
+        printf '| %s |' "${n//|/\\|}"
         for p in "${placements[@]}"; do
             # shellcheck disable=SC2086
             m=$(median ${times[$n,$p]})

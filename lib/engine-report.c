@@ -26,6 +26,7 @@ static void	 engine_transition(struct pf_engine *, enum pf_state,
 		     double);
 static void	 engine_status(struct pf_engine *, uint64_t);
 static void	 engine_snapshot(struct pf_engine *, uint64_t);
+static uint64_t	 engine_pending(const struct pf_engine *);
 
 void
 engine_warn(struct pf_engine *e, const char *fmt, ...)
@@ -135,7 +136,7 @@ engine_tick(struct pf_engine *e, uint64_t now, int force)
 void
 engine_statsline(struct pf_engine *e, uint64_t now, const char *lead)
 {
-	char		bi[16], bo[16], rate[16], dur[16];
+	char		bi[16], bo[16], rate[16], dur[16], co[48] = "";
 	uint64_t	el = now - e->c.start_ns;
 	double		secs = (double)el / PF_NSEC;
 
@@ -145,29 +146,50 @@ engine_statsline(struct pf_engine *e, uint64_t now, const char *lead)
 	pf_format_size(rate, sizeof(rate),
 	    secs > 0 ? (uint64_t)(e->c.bytes_out / secs) : 0);
 	pf_format_duration(dur, sizeof(dur), el);
+	if (e->c.coalesced > 0)
+		snprintf(co, sizeof(co), "%llu coalesced, ",
+		    (unsigned long long)e->c.coalesced);
 	fprintf(stderr, "%s: %s%llu records in, %llu out, %llu dropped, "
-	    "%llu buffered; %s in, %s out in %s (%s/s); %s\n",
+	    "%s%llu buffered; %s in, %s out in %s (%s/s); %s\n",
 	    e->tool, lead,
 	    (unsigned long long)e->c.records_in,
 	    (unsigned long long)e->c.records_out,
-	    (unsigned long long)pf_counters_dropped(&e->c),
+	    (unsigned long long)pf_counters_dropped(&e->c), co,
 	    (unsigned long long)e->c.buffer_records,
 	    bi, bo, dur, rate, pf_state_name(e->c.state));
 }
 
-/* The one line of counts every non-zero exit prints. */
+/*
+ * Records neither delivered nor dropped nor merged into another: pending,
+ * wherever they wait.
+ */
+static uint64_t
+engine_pending(const struct pf_engine *e)
+{
+	return (e->c.records_in - e->c.records_out -
+	    pf_counters_dropped(&e->c) - e->c.coalesced);
+}
+
+/*
+ * The one line of counts every non-zero exit prints.  Records merged into
+ * another (coalesce) are named only by a stage that merges any.
+ */
 void
 engine_counts(struct pf_engine *e)
 {
+	char	co[48] = "";
+
 	if (e->o->quiet)
 		return;
+	if (e->c.coalesced > 0)
+		snprintf(co, sizeof(co), ", coalesced %llu",
+		    (unsigned long long)e->c.coalesced);
 	fprintf(stderr, "%s: records received %llu, delivered %llu, "
-	    "dropped %llu, pending %llu\n", e->tool,
+	    "dropped %llu%s, pending %llu\n", e->tool,
 	    (unsigned long long)e->c.records_in,
 	    (unsigned long long)e->c.records_out,
-	    (unsigned long long)pf_counters_dropped(&e->c),
-	    (unsigned long long)(e->c.records_in - e->c.records_out -
-	    pf_counters_dropped(&e->c)));
+	    (unsigned long long)pf_counters_dropped(&e->c), co,
+	    (unsigned long long)engine_pending(e));
 }
 
 /* The policy's last tick, once, whichever way the stage exits. */
@@ -210,7 +232,7 @@ engine_epipe(struct pf_engine *e)
 	char		sz[16];
 	uint64_t	n;
 
-	n = e->c.records_in - e->c.records_out - pf_counters_dropped(&e->c);
+	n = engine_pending(e);
 	if (e->conf->policy.gone != NULL) {
 		e->conf->policy.gone(e->conf->policy.arg, e);
 		if (!e->o->quiet)

@@ -35,6 +35,12 @@ probe() {
 		prefix="--skip --skip-corrupt"
 		none=-m
 		;;
+	coalesce)
+		values="--keep first"
+		exact='^last first$'
+		prefix="--max-k --max-keys"
+		none=-m
+		;;
 	lagwatch)
 		values="--format json --time-format rfc3339"
 		exact='^text json prom$'

@@ -4,7 +4,9 @@
  * scripted policy: each record's first byte says its verdict.  'k' keep,
  * 'd' drop (dead-lettered), 'h' hold (handed back once input ends, or a
  * stop signal came), 'w' wait 2 ms the first time it is offered, then
- * keep, 'x' hold and then drop (pf_engine_drop()) once input ends.  The
+ * keep, 'W' wait for ever the first time, until the pump wakes it with
+ * pf_engine_wake() at the next turn, then keep, 'x' hold and then drop
+ * (pf_engine_drop()) once input ends.  The
  * engine runs in a child process between two pipes, as a tool
  * would; the parent writes the input, reads the output and checks it,
  * the dead-letter file, the exit status and the line of counts.  Inside,
@@ -45,6 +47,7 @@ struct script {
 	uint64_t	 next;		/* the number expected next */
 	uint64_t	 waited;	/* the record told to wait, 0 */
 	uint64_t	 wake;
+	int		 forever;	/* a 'W' waits to be woken */
 	struct held	*held;
 	size_t		 nheld;
 	size_t		 given;
@@ -82,7 +85,21 @@ script_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		snprintf(s->why, sizeof(s->why), "record %llu offered again "
 		    "before its time", (unsigned long long)r->num);
 	}
+	if (s->forever && !s->bad) {
+		s->bad = 1;
+		snprintf(s->why, sizeof(s->why), "record %llu offered again "
+		    "before it was woken", (unsigned long long)r->num);
+	}
 	switch (r->len > 0 ? r->data[0] : 'k') {
+	case 'W':
+		if (s->waited != r->num) {
+			s->waited = r->num;
+			s->wake = 0;
+			s->forever = 1;
+			*wake = UINT64_MAX;
+			return (PF_WAIT);
+		}
+		break;
 	case 'w':
 		if (s->waited != r->num) {
 			s->waited = r->num;
@@ -123,6 +140,11 @@ script_pump(void *arg, struct pf_engine *e, uint64_t now)
 	struct held	*h;
 
 	(void)now;
+	/* What it waits for came, says the policy: offer it again. */
+	if (s->forever) {
+		s->forever = 0;
+		pf_engine_wake(e);
+	}
 	if (!pf_engine_input_done(e) && !pf_engine_stopping(e))
 		return (0);
 	while (s->given < s->nheld) {
@@ -206,6 +228,8 @@ run(const char *in, size_t len, uint64_t mem, size_t chunk, int pause_us,
 		conf.policy.pump = script_pump;
 		conf.policy.held = script_held;
 		conf.policy.arg = &s;
+		/* A record that waits for ever fails the test, not hangs it. */
+		alarm(60);
 		n = pf_engine_run(&conf);
 		if (s.bad) {
 			fprintf(stderr, "policy: %s\n", s.why);
@@ -440,6 +464,10 @@ main(int argc, char *argv[], char *envp[])
 	test_mix("every verdict, -m 4K, slow reader", 3000, "kkkkdhwx", 4096,
 	    512, 100, 0);
 	test_mix("waits only, -m 1", 50, "w", 1, 65536, 0, 0);
+	test_mix("waits woken by pf_engine_wake()", 3000, "kkWhw", 4096, 512,
+	    0, 0);
+	test_mix("waits woken only, unterminated last", 200, "W", 1 << 20,
+	    65536, 0, 1);
 	test_mix("unterminated last, held ones before it", 2000, "kdh",
 	    1 << 20, 65536, 0, 1);
 	test_mix("drops only", 5000, "d", 4096, 65536, 0, 0);

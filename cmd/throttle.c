@@ -20,17 +20,13 @@
 #include <string.h>
 
 #include "pipeflow.h"
+#include "aimd.h"
 #include "bucket.h"
 #include "engine.h"
 #include "follow.h"
 #include "keytab.h"
 #include "tool.h"
 
-#define F_ONE		1000000ULL	/* the adaptive factor's unit */
-#define F_UP		20000ULL	/* +2% of the ceiling a tick */
-#define F_DOWN_NUM	7		/* times 0.7 ... */
-#define F_DOWN_DEN	10
-#define DOWN_EVERY	(500 * PF_MSEC)	/* ... at most every 500ms */
 #define TICK		(100 * PF_MSEC)
 #define QUANTUM		(2 * PF_MSEC)	/* the shortest wait for tokens */
 #define DEF_BURST	(100 * PF_MSEC)
@@ -76,7 +72,7 @@ struct throttle {
 	uint64_t	 delayed, wait_since, win_delayed, win_start;
 	double		 pressure;
 	uint64_t	 last_out;	/* --bytes: bytes out charged */
-	uint64_t	 f, fmin, last_down;	/* --adaptive */
+	struct pf_aimd	 aimd;		/* --adaptive */
 	int		 adaptive, warned;
 	struct pf_follow *fo;
 	struct pf_statem *sm;
@@ -207,18 +203,18 @@ static void
 set_floor(struct throttle *t)
 {
 	unsigned __int128	 r;
+	uint64_t		 f;
 	int			 i;
 
-	t->fmin = F_ONE;
+	f = PF_AIMD_ONE;
 	for (i = 0; i < 2; i++)
 		if (t->lim[i].on && t->lim[i].min > 0) {
-			r = (unsigned __int128)t->lim[i].min * F_ONE /
+			r = (unsigned __int128)t->lim[i].min * PF_AIMD_ONE /
 			    t->lim[i].max;
-			if (r < t->fmin)
-				t->fmin = (uint64_t)r;
+			if (r < f)
+				f = (uint64_t)r;
 		}
-	if (t->f < t->fmin)
-		t->f = t->fmin;
+	pf_aimd_floor(&t->aimd, f);
 }
 
 /* The current rates from the factor, and their bursts. */
@@ -234,7 +230,8 @@ apply(struct throttle *t, uint64_t now)
 		l = &t->lim[i];
 		if (!l->on)
 			continue;
-		cur = (uint64_t)((unsigned __int128)l->max * t->f / F_ONE);
+		cur = (uint64_t)((unsigned __int128)l->max * t->aimd.f /
+		    PF_AIMD_ONE);
 		if (cur < l->min)
 			cur = l->min;
 		if (cur == 0)
@@ -404,8 +401,8 @@ th_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 	struct throttle		*t = arg;
 	struct pf_follow_view	 v;
 	enum pf_state		 st;
-	uint64_t		 d, f;
-	double			 fill;
+	uint64_t		 d;
+	double			 fill, level;
 
 	if (t->wait_since != 0) {
 		t->delayed += now - t->wait_since;
@@ -431,6 +428,7 @@ th_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 		}
 		t->warned = 0;
 		st = v.state;
+		level = v.pressure;
 	} else {
 		if ((fill = pf_engine_pipe_fill(e, 1)) < 0) {
 			if (!t->warned++)
@@ -440,22 +438,10 @@ th_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 		}
 		(void)pf_statem_update(t->sm, fill, now);
 		st = pf_statem_state(t->sm);
+		level = fill;
 	}
-	f = t->f;
-	if ((st == PF_STATE_CONSTRAINED || st == PF_STATE_SATURATED) &&
-	    now - t->last_down >= DOWN_EVERY) {
-		f = f * F_DOWN_NUM / F_DOWN_DEN;
-		t->last_down = now;
-	} else if (st == PF_STATE_NORMAL)
-		f += F_UP;
-	if (f > F_ONE)
-		f = F_ONE;
-	if (f < t->fmin)
-		f = t->fmin;
-	if (f != t->f) {
-		t->f = f;
+	if (pf_aimd_step(&t->aimd, st, level, now))
 		apply(t, now);
-	}
 }
 
 static double
@@ -635,7 +621,7 @@ main(int argc, char *argv[])
 	pf_opts_init(&conf.opts);
 	t.burst_ns = DEF_BURST;
 	t.r_rate = -1;
-	t.f = F_ONE;
+	pf_aimd_init(&t.aimd, 0);
 
 	while ((ch = getopt_long(argc, argv, PF_OPTS_SHORT "B:k:r:t:",
 	    longopts, NULL)) != -1) {
@@ -759,7 +745,7 @@ main(int argc, char *argv[])
 	}
 	t.verbose = conf.opts.verbose && !conf.opts.quiet;
 	now = pf_clock_now();
-	t.win_start = t.last_down = now;
+	t.win_start = now;
 	apply(&t, now);
 
 	/*

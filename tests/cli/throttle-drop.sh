@@ -38,7 +38,7 @@ done
     > /dev/null 2> "$T/err" &
 p=$!
 metric_file=$T/st/drop2.prom
-wait_until 5 sh -c "[ \"\$(sed -n 's/^pipeflow_records_dropped_total{.*reason=\"rate\"} //p' $metric_file)\" -gt 0 ] 2>/dev/null"
+wait_until 5 sh -c "[ \"\$(sed -n 's/^pipeflow_records_dropped_total{.*reason=\"rate\"} //p' $metric_file 2>/dev/null)\" -gt 0 ] 2>/dev/null"
 ok $? "the status file counts drops under reason=\"rate\""
 wait $p
 

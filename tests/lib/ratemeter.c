@@ -3,12 +3,15 @@
  * ratemeter: read stdin to its end and say how fast it came, on the
  * monotonic clock, for the rate tests of throttle.
  *
- * usage: ratemeter [-z] [-d] WINDOW_MS [DELAY_US]
+ * usage: ratemeter [-dz] [-s SKIP_MS] WINDOW_MS [DELAY_US]
  *
  * Prints one line: "records N bytes B seconds S maxrecords R maxbytes X
  * first F FB", S being the time from the first read to the last, R and X
  * the most records and bytes that arrived within any WINDOW_MS, F and FB
- * the records and bytes of the first read (which S does not time).  Records end with
+ * the records and bytes of the first read (which S does not time).  With
+ * -s it adds "steady R B S": the records and bytes that came after the
+ * first SKIP_MS, and the time they took from there to the last read, a
+ * rate with the start-up (a first burst) left out.  Records end with
  * a newline, or a NUL with -z.  With DELAY_US it sleeps that long after
  * each read of at most 4 KiB: a consumer paced well below the producer.
  * -d: copy what it reads to stdout too.
@@ -41,24 +44,27 @@ main(int argc, char *argv[])
 	struct ev	*ev = NULL;
 	size_t		 nev = 0, cap = 0, i, j, rd;
 	uint64_t	 win, recs = 0, bytes = 0, maxr = 0, maxb = 0, r, b;
+	uint64_t	 skip = 0;
 	long		 delay = 0;
 	ssize_t		 n;
 	int		 term = '\n', dup = 0, c;
 	char		*p;
 
-	while ((c = getopt(argc, argv, "dz")) != -1) {
+	while ((c = getopt(argc, argv, "ds:z")) != -1) {
 		if (c == 'z')
 			term = '\0';
 		else if (c == 'd')
 			dup = 1;
+		else if (c == 's')
+			skip = strtoull(optarg, NULL, 10) * 1000000ULL;
 		else
 			return (2);
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1 || argc > 2) {
-		fprintf(stderr, "usage: ratemeter [-dz] WINDOW_MS "
-		    "[DELAY_US]\n");
+		fprintf(stderr, "usage: ratemeter [-dz] [-s SKIP_MS] "
+		    "WINDOW_MS [DELAY_US]\n");
 		return (2);
 	}
 	win = strtoull(argv[0], NULL, 10) * 1000000ULL;
@@ -97,13 +103,23 @@ main(int argc, char *argv[])
 			maxb = b;
 	}
 	fprintf(dup ? stderr : stdout, "records %llu bytes %llu seconds %.6f "
-	    "maxrecords %llu maxbytes %llu first %llu %llu\n",
+	    "maxrecords %llu maxbytes %llu first %llu %llu",
 	    (unsigned long long)recs,
 	    (unsigned long long)bytes,
 	    nev ? (double)(ev[nev - 1].t - ev[0].t) / 1e9 : 0.0,
 	    (unsigned long long)maxr, (unsigned long long)maxb,
 	    (unsigned long long)(nev ? ev[0].recs : 0),
 	    (unsigned long long)(nev ? ev[0].bytes : 0));
+	if (skip > 0) {
+		/* From the last read before the skip ends. */
+		for (j = 0; j + 1 < nev && ev[j + 1].t - ev[0].t <= skip; j++)
+			;
+		fprintf(dup ? stderr : stdout, " steady %llu %llu %.6f",
+		    (unsigned long long)(nev ? recs - ev[j].recs : 0),
+		    (unsigned long long)(nev ? bytes - ev[j].bytes : 0),
+		    nev ? (double)(ev[nev - 1].t - ev[j].t) / 1e9 : 0.0);
+	}
+	fprintf(dup ? stderr : stdout, "\n");
 	free(ev);
 	return (0);
 }

@@ -77,14 +77,14 @@ struct throttle {
 	struct pf_follow *fo;
 	struct pf_statem *sm;
 	const char	*control;
-	int		 verbose;
+	int		 verbose, quiet;
 };
 
 static void	 usage(void) __attribute__((noreturn));
 static int	 set_rate(struct lim *, const char *, int, const char **);
 static int	 set_min(struct throttle *, const char *, const char **);
 static void	 set_floor(struct throttle *);
-static void	 apply(struct throttle *, uint64_t);
+static void	 apply(struct throttle *, uint64_t, int);
 static void	 kb_sync(struct throttle *, struct kb *, uint64_t);
 static struct kb *key_buckets(struct throttle *, const struct pf_record *,
 		     uint64_t);
@@ -217,9 +217,9 @@ set_floor(struct throttle *t)
 	pf_aimd_floor(&t->aimd, f);
 }
 
-/* The current rates from the factor, and their bursts. */
+/* The current rates from the factor, and their bursts; say: with -v. */
 static void
-apply(struct throttle *t, uint64_t now)
+apply(struct throttle *t, uint64_t now, int say)
 {
 	struct lim		*l;
 	unsigned __int128	 c;
@@ -240,7 +240,7 @@ apply(struct throttle *t, uint64_t now)
 		l->burst = c > 0 ? (uint64_t)c : 1;
 		c = (unsigned __int128)cur * QUANTUM / DAY;
 		l->quantum = c < 1 ? 1 : c > l->burst ? l->burst : (uint64_t)c;
-		if (cur != l->cur && l->cur != 0 && t->verbose)
+		if (cur != l->cur && l->cur != 0 && t->verbose && say)
 			warnx("%s rate now %.6g/s", i ? "byte" : "record",
 			    (double)cur / 86400);
 		l->cur = cur;
@@ -401,7 +401,7 @@ th_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 	struct throttle		*t = arg;
 	struct pf_follow_view	 v;
 	enum pf_state		 st;
-	uint64_t		 d;
+	uint64_t		 d, f;
 	double			 fill, level;
 
 	if (t->wait_since != 0) {
@@ -422,7 +422,8 @@ th_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 	if (t->fo != NULL) {
 		(void)pf_follow_poll(t->fo, now, &v);
 		if (!v.known) {
-			if (!t->warned++ && !pf_engine_stopping(e))
+			if (!t->warned++ && !t->quiet &&
+			    !pf_engine_stopping(e))
 				warnx("--follow: %s: the rate is held", v.why);
 			return;
 		}
@@ -431,7 +432,7 @@ th_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 		level = v.pressure;
 	} else {
 		if ((fill = pf_engine_pipe_fill(e, 1)) < 0) {
-			if (!t->warned++)
+			if (!t->warned++ && !t->quiet)
 				warnx("--adaptive: the output is not a pipe: "
 				    "the rate is held");
 			return;
@@ -440,8 +441,10 @@ th_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 		st = pf_statem_state(t->sm);
 		level = fill;
 	}
+	f = t->aimd.f;
+	/* -v tells of each cut and of the ceiling regained, not each step. */
 	if (pf_aimd_step(&t->aimd, st, level, now))
-		apply(t, now);
+		apply(t, now, t->aimd.f < f || t->aimd.f == PF_AIMD_ONE);
 }
 
 static double
@@ -514,6 +517,7 @@ read_control(struct throttle *t, const char *path, char *msg, size_t len)
 	struct throttle	 n = *t;
 	FILE		*fp;
 	char		 buf[4096], *w, *val, *s, *save;
+	char		 shortopt[3] = "-?";
 	const char	*errstr;
 	size_t		 got;
 	int		 kind;
@@ -538,7 +542,13 @@ read_control(struct throttle *t, const char *path, char *msg, size_t len)
 	    w = strtok_r(NULL, " \t\r\n", &save)) {
 		if ((val = strchr(w, '=')) != NULL && w[1] == '-')
 			*val++ = '\0';
-		else if ((val = strtok_r(NULL, " \t\r\n", &save)) == NULL) {
+		else if (w[0] == '-' && w[1] != '-' && w[1] != '\0' &&
+		    w[2] != '\0') {
+			/* -r5k/s, as getopt takes it */
+			shortopt[1] = w[1];
+			val = w + 2;
+			w = shortopt;
+		} else if ((val = strtok_r(NULL, " \t\r\n", &save)) == NULL) {
 			snprintf(msg, len, "%s: %s: a value is missing", path,
 			    w);
 			return (-1);
@@ -599,7 +609,7 @@ th_reload(void *arg, struct pf_engine *e)
 	}
 	if (t->verbose)
 		warnx("--control: %s read", t->control);
-	apply(t, pf_clock_now());
+	apply(t, pf_clock_now(), 1);
 }
 
 int
@@ -744,9 +754,10 @@ main(int argc, char *argv[])
 			err(1, NULL);
 	}
 	t.verbose = conf.opts.verbose && !conf.opts.quiet;
+	t.quiet = conf.opts.quiet;
 	now = pf_clock_now();
 	t.win_start = now;
-	apply(&t, now);
+	apply(&t, now, 0);
 
 	/*
 	 * What waits in the queue has been let through already, and follows

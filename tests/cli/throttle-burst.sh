@@ -3,9 +3,9 @@
 # No burst beyond --burst: after throttle was stopped for 2s (SIGSTOP,
 # as a suspended job is), after 2s of idle input, and at start.  The
 # consumer (ratemeter) counts the most records that came within any
-# 100ms: one burst and 100ms worth of the rate (10ms more for the
-# consumer's own scheduling); without the cap on the bucket, the 2s
-# would come out at once.  The rate over the run holds all the same.
+# 100ms: one burst and 100ms worth of the rate (40ms more for the
+# consumer's own scheduling on a busy machine); without the cap on the
+# bucket, the 2s would come out at once.  The rate over the run holds all the same.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
 
@@ -31,8 +31,8 @@ is "$?" 0 "exit 0 after SIGSTOP and SIGCONT"
 wait $m
 set -- $(cat "$T/m")
 is "$2" 4000 "every record came through"
-awk -v m="$8" 'BEGIN { exit !(m <= 50 + 110 + 1) }'
-ok $? "after SIGSTOP of 2s: at most 50 + 110 records in 100ms ($8)"
+awk -v m="$8" 'BEGIN { exit !(m <= 50 + 140 + 1) }'
+ok $? "after SIGSTOP of 2s: at most 50 + 140 records in 100ms ($8)"
 # 3950 records after the first burst take 3.95s, plus the 2s stopped,
 # less the one burst (50ms) that the bucket held again at SIGCONT.
 awk -v s="$6" 'BEGIN { exit !(s >= 3.95 + 2 - 0.05 - 0.02 && s <= 6.5) }'
@@ -43,14 +43,14 @@ ok $? "after SIGSTOP: the run took 3.95s + 2s - one burst ($6 s)"
     throttle -r 1000/s --burst 50ms | ratemeter 100 > "$T/m"
 set -- $(cat "$T/m")
 is "$2" 2000 "idle input: every record came through"
-awk -v m="$8" 'BEGIN { exit !(m <= 50 + 110 + 1) }'
-ok $? "after 2s idle: at most 50 + 110 records in 100ms ($8)"
+awk -v m="$8" 'BEGIN { exit !(m <= 50 + 140 + 1) }'
+ok $? "after 2s idle: at most 50 + 140 records in 100ms ($8)"
 
 # A byte burst: 10KB/s with --burst 200ms is 2000 bytes at once.
 awk 'BEGIN { for (i = 0; i < 300; i++) printf "%099d\n", i }' > "$T/wide"
 throttle -B 10KB/s --burst 200ms "$T/wide" | ratemeter 100 > "$T/m"
 set -- $(cat "$T/m")
-awk -v m="${10}" 'BEGIN { exit !(m <= 2000 + 1100 + 100) }'
-ok $? "-B --burst 200ms: at most 2000 + 1100 bytes in 100ms (${10})"
+awk -v m="${10}" 'BEGIN { exit !(m <= 2000 + 1400 + 100) }'
+ok $? "-B --burst 200ms: at most 2000 + 1400 bytes in 100ms (${10})"
 
 done_testing

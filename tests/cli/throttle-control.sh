@@ -57,13 +57,14 @@ printf -- '-r 100/s --burst 100ms\n' > "$T/ctl"
 kill -HUP $p
 wait_until 5 sh -c '[ "$(sed -n "s/^pipeflow_throttle_rate{.*unit=\"records\"} //p" "$0")" = 100 ]' "$metric_file"
 ok $? "SIGHUP: a lowered rate applies"
-# Over the next second, 100 records and at most one burst of 10 more.
+# Over the next second, 100 records and at most one burst of 10 more
+# (the status file is up to 250ms behind at each end: 50 to 135).
 sleep 0.5
 a=$(out)
 sleep 1
 b=$(out)
 diag "records out over 1s after the lowered rate: $((b - a))"
-ok "$([ $((b - a)) -ge 80 ] && [ $((b - a)) -le 125 ]; echo $?)" \
+ok "$([ $((b - a)) -ge 50 ] && [ $((b - a)) -le 135 ]; echo $?)" \
     "the lowered rate holds within a burst ($((b - a)) in 1s)"
 # SIGTERM delivers what was read at the rate; a second one ends it.
 kill $p

@@ -22,8 +22,8 @@ for dl in dropped dropped.zst; do
 	is "$?" 0 "$dl: spill --drain reads the dead-letter file"
 	back=$(wc -l < "$T/back" | tr -d ' ')
 	is "$((out + back))" 8000 "$dl: out ($out) + dropped ($back) = in"
-	ok "$([ "$out" -ge 1500 ] && [ "$out" -le 3000 ]; echo $?)" \
-	    "$dl: about a quarter passed ($out)"
+	ok "$([ "$out" -ge 1500 ] && [ "$out" -le 4500 ]; echo $?)" \
+	    "$dl: some passed, most were dropped ($out)"
 	sort -n "$T/out" "$T/back" | cmp -s - "$T/in"
 	ok $? "$dl: the dead-letter file holds exactly the missing records"
 	sort -n -c "$T/out"

@@ -6,7 +6,7 @@
 # past the first burst, what arrives over the run must come at the asked
 # rate, never faster (1% for timer slack) and not much slower (5%, for a
 # loaded machine); in no 100ms window may more arrive than one burst and
-# 110ms worth (10ms for the consumer's own scheduling).
+# 140ms worth (40ms for the consumer's own scheduling on a busy machine).
 . "$top_srcdir/tests/lib/tap.sh"
 
 # check NAME RATE BURST UNIT: judge $T/m (ratemeter's line) for UNIT
@@ -28,8 +28,8 @@ check() {
 	awk -v g="$_got" -v r="$_rate" 'BEGIN { exit !(g >= r * 0.95) }'
 	ok $? "$_name: within 5% of the rate ($_got/s)"
 	awk -v m="$_max" -v b="$_burst" -v r="$_rate" \
-	    'BEGIN { exit !(m <= b + r * 0.11 + 1) }'
-	ok $? "$_name: at most a burst and 110ms worth in 100ms ($_max)"
+	    'BEGIN { exit !(m <= b + r * 0.14 + 1) }'
+	ok $? "$_name: at most a burst and 140ms worth in 100ms ($_max)"
 }
 
 seq 1 5000 > "$T/lines"			# 23893 bytes
@@ -64,8 +64,8 @@ set -- $(cat "$T/m")
 is "$2" 4800 "-k: every record passes"
 awk -v s="$6" 'BEGIN { exit !(s >= 2.9 * 0.99 && s <= 2.9 / 0.95) }'
 ok $? "-k: 3000 records of the largest key at 1000/s take 2.9s ($6 s)"
-awk -v m="$8" 'BEGIN { exit !(m <= 3 * 210 + 3) }'
-ok $? "-k: at most a burst and 110ms worth of each key in 100ms ($8)"
+awk -v m="$8" 'BEGIN { exit !(m <= 3 * 240 + 3) }'
+ok $? "-k: at most a burst and 140ms worth of each key in 100ms ($8)"
 # Key c alone goes at its own pace, not the others' total.
 grep '^c' "$T/keyed" | throttle -k 1 -r 1000/s | ratemeter 100 > "$T/m"
 set -- $(cat "$T/m")

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pipeflow.h"
 #include "aimd.h"
@@ -25,6 +26,7 @@
 #include "engine.h"
 #include "follow.h"
 #include "keytab.h"
+#include "optfile.h"
 #include "tool.h"
 
 #define TICK		(100 * PF_MSEC)
@@ -507,52 +509,27 @@ th_metrics(FILE *fp, const char *labels, void *arg)
 }
 
 /*
- * The control file: words as on the command line, of -r, -B, --burst
- * and --min-rate, "#" to the end of a line a comment.  All or nothing:
- * on any error the rates stay as they were and msg says why.
+ * The control file (lib/optfile.c): -r, -B, --burst and --min-rate.  All
+ * or nothing: on any error the rates stay as they were and msg says why.
  */
 static int
 read_control(struct throttle *t, const char *path, char *msg, size_t len)
 {
-	struct throttle	 n = *t;
-	FILE		*fp;
-	char		 buf[4096], *w, *val, *s, *save;
-	char		 shortopt[3] = "-?";
-	const char	*errstr;
-	size_t		 got;
-	int		 kind;
+	struct throttle		 n = *t;
+	struct pf_optfile_opt	 o[16];
+	static char		 buf[PF_OPTFILE_MAX + 1];
+	const char		*errstr, *w, *val;
+	int			 i, nopt, kind;
 
-	if ((fp = fopen(path, "re")) == NULL) {
-		snprintf(msg, len, "%s: %s", path, strerror(errno));
+	if ((nopt = pf_optfile_read(path, buf, sizeof(buf), o, 16, &errstr,
+	    &w)) == -1) {
+		snprintf(msg, len, "%s: %s%s%s", path, w ? w : "",
+		    w ? ": " : "", errstr);
 		return (-1);
 	}
-	got = fread(buf, 1, sizeof(buf) - 1, fp);
-	if (ferror(fp) || !feof(fp)) {
-		snprintf(msg, len, "%s: %s", path, ferror(fp) ?
-		    strerror(errno) : "too long");
-		fclose(fp);
-		return (-1);
-	}
-	fclose(fp);
-	buf[got] = '\0';
-	for (s = buf; (s = strchr(s, '#')) != NULL; )
-		for (; *s != '\0' && *s != '\n'; s++)
-			*s = ' ';
-	for (w = strtok_r(buf, " \t\r\n", &save); w != NULL;
-	    w = strtok_r(NULL, " \t\r\n", &save)) {
-		if ((val = strchr(w, '=')) != NULL && w[1] == '-')
-			*val++ = '\0';
-		else if (w[0] == '-' && w[1] != '-' && w[1] != '\0' &&
-		    w[2] != '\0') {
-			/* -r5k/s, as getopt takes it */
-			shortopt[1] = w[1];
-			val = w + 2;
-			w = shortopt;
-		} else if ((val = strtok_r(NULL, " \t\r\n", &save)) == NULL) {
-			snprintf(msg, len, "%s: %s: a value is missing", path,
-			    w);
-			return (-1);
-		}
+	for (i = 0; i < nopt; i++) {
+		w = o[i].name;
+		val = o[i].value;
 		kind = strcmp(w, "-r") == 0 || strcmp(w, "--rate") == 0 ? 0 :
 		    strcmp(w, "-B") == 0 || strcmp(w, "--bytes-rate") == 0 ?
 		    1 : -1;
@@ -741,8 +718,9 @@ main(int argc, char *argv[])
 		    0)) == NULL)
 			err(1, "key table");
 	}
-	if (t.control != NULL && read_control(&t, t.control, msg,
-	    sizeof(msg)) == -1 && errno != ENOENT)
+	/* At start the file may not be there yet. */
+	if (t.control != NULL && access(t.control, F_OK) == 0 &&
+	    read_control(&t, t.control, msg, sizeof(msg)) == -1)
 		tool_badusage("--control: %s", msg);
 	if (t.adaptive) {
 		set_floor(&t);

@@ -42,6 +42,7 @@ static double	 num_double(const struct num *);
 static int	 unit_find(const struct unit *, const char *, size_t,
 		     uint64_t *);
 static int	 size_unit(const char *, size_t, uint64_t *);
+static unsigned __int128 gcd128(unsigned __int128, unsigned __int128);
 
 static const struct unit duration_units[] = {
 	{ "",	PF_NSEC },
@@ -356,6 +357,91 @@ pf_parse_rate(const char *s, double *rate, int *is_bytes,
 	if (r <= 0)
 		return fail(errstr, "must be positive", EINVAL);
 	*rate = r / (double)secs;
+	*is_bytes = bytes;
+	if (errstr != NULL)
+		*errstr = NULL;
+	return 0;
+}
+
+static unsigned __int128
+gcd128(unsigned __int128 a, unsigned __int128 b)
+{
+	unsigned __int128	t;
+
+	while (b != 0) {
+		t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * The same syntax as pf_parse_rate(), as a whole number of tokens per a
+ * period of nanoseconds that divides a day, for lib/bucket.c.  Records:
+ * n = ip.frac is (ip * 10^k + frac) * mult tokens per secs * 10^k
+ * seconds, reduced to the shortest whole number of seconds; byte counts are whole bytes per period as sizes are.
+ * Where the period does not divide a day (more fraction digits than a
+ * day has factors of ten for), the rate becomes whole tokens per day,
+ * rounded down; a rate below one a day is refused.
+ */
+int
+pf_parse_rate_exact(const char *s, uint64_t *tokens, uint64_t *period_ns,
+    int *is_bytes, const char **errstr)
+{
+	struct num		 n;
+	const char		*p, *period;
+	uint64_t		 mult, secs, v;
+	unsigned __int128	 t, per, g, day = 86400ULL * PF_NSEC;
+	size_t			 len, i;
+	int			 bytes, error;
+
+	if ((p = scan_num(s, &n, &error)) == NULL)
+		return fail(errstr, error == ERANGE ? "too large" :
+		    "invalid rate", error);
+	len = strcspn(p, "/");
+	bytes = memchr(p, 'B', len) != NULL;
+	if (bytes ? size_unit(p, len, &mult) == -1 :
+	    unit_find(record_units, p, len, &mult) == -1)
+		return suffix_fail(errstr, p, "invalid rate");
+	if (p[len] != '/')
+		return fail(errstr, "missing /s", EINVAL);
+	period = p + len + 1;
+	if (unit_find(periods, period, strlen(period), &secs) == -1)
+		return fail(errstr, "unknown period", EINVAL);
+	per = (unsigned __int128)secs * PF_NSEC;
+	if (bytes) {
+		if (scale(&n, mult, &v) == -1)
+			return fail(errstr, "too large", ERANGE);
+		t = v;
+	} else {
+		/* Digits past the ninth are dropped: 128 bits suffice. */
+		if (n.nfrac > 9)
+			n.nfrac = 9;
+		t = n.ip;
+		for (i = 0; i < n.nfrac; i++) {
+			t = t * 10 + (unsigned)(n.frac[i] - '0');
+			per *= 10;
+		}
+		t *= mult;
+	}
+	if (t == 0)
+		return fail(errstr, "must be positive", EINVAL);
+	/* Reduced, but never below whole seconds: "10k/s" stays so. */
+	g = gcd128(t, per / PF_NSEC);
+	t /= g;
+	per /= g;
+	if (day % per != 0) {
+		/* Whole tokens per day, rounded down. */
+		t = t * day / per;
+		per = day;
+		if (t == 0)
+			return fail(errstr, "below one a day", ERANGE);
+	}
+	if (t > UINT64_MAX)
+		return fail(errstr, "too large", ERANGE);
+	*tokens = (uint64_t)t;
+	*period_ns = (uint64_t)per;
 	*is_bytes = bytes;
 	if (errstr != NULL)
 		*errstr = NULL;

@@ -53,6 +53,15 @@ int		 pf_parse_percent(const char *, double *, const char **);
  * Stores the rate per second and whether it counts bytes.
  */
 int		 pf_parse_rate(const char *, double *, int *, const char **);
+/*
+ * The same rates in integers, for token buckets: *tokens per *period_ns
+ * nanoseconds, the period dividing one day (so that "300/min" is 300 per
+ * 60 s and "0.5/s" 1 per 2 s, exactly).  A rate with more fraction
+ * digits than that allows is rounded down to whole tokens per day.
+ * Returns 0, or -1 with *errstr set as pf_parse_rate().
+ */
+int		 pf_parse_rate_exact(const char *, uint64_t *, uint64_t *, int *,
+		     const char **);
 /* Format a byte count for people: "1.5M", "64K", "12B".  Returns buf. */
 char		*pf_format_size(char *, size_t, uint64_t);
 /* Format a duration for people: "250ms", "1.5s", "2m03s".  Returns buf. */

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: ISC
 # For every tool with completions: the bash, zsh and fish files all exist
 # and load, offer the values of the tool's enumerated options (bqueue
-# --on-full, lagwatch --format and --time-format), and name only options
-# that `TOOL --help' knows (and all of them).  Each shell's part is skipped
+# --on-full, throttle --mode, lagwatch --format and --time-format), and
+# name only options that `TOOL --help' knows (and all of them).  Each shell's part is skipped
 # when that shell is not installed, and the --help comparison when the
 # tool is not built yet.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -40,6 +40,12 @@ probe() {
 		exact='^last first$'
 		prefix="--max-k --max-keys"
 		none=-m
+		;;
+	throttle)
+		values="--mode drop"
+		exact='^delay drop$'
+		prefix="--dead --dead-letter"
+		none=-r
 		;;
 	lagwatch)
 		values="--format json --time-format rfc3339"
@@ -170,7 +176,8 @@ zmodload zsh/zpty
 zpty z 'zsh -f -i'
 zpty -w z "PS1='> '; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
 zpty -w z "zstyle ':completion:*' list-prompt ''"
-zpty -wn z "$2 "$'\t'
+# Two tabs: the first may only insert a common prefix ("d" of delay, drop).
+zpty -wn z "$2 "$'\t\t'
 # Read until the listing shows up; the caller's timeout bounds the wait.
 zpty -r z out "*$3*" && print -r -- "$3-listed"
 zpty -d z

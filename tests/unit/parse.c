@@ -36,6 +36,9 @@ static void	 test_count(void);
 static void	 test_duration(void);
 static void	 test_percent(void);
 static void	 test_rate(void);
+static void	 exact_ok(const char *, uint64_t, uint64_t, int);
+static void	 exact_bad(const char *, const char *);
+static void	 test_rate_exact(void);
 static void	 test_format(void);
 
 static void
@@ -510,6 +513,73 @@ test_rate(void)
 }
 
 static void
+exact_ok(const char *s, uint64_t tok, uint64_t per, int want_bytes)
+{
+	const char	*errstr = "unset";
+	uint64_t	 t = 0, p = 0;
+	int		 r, bytes = -1;
+
+	r = pf_parse_rate_exact(s, &t, &p, &bytes, &errstr);
+	if (!ok(r == 0 && t == tok && p == per && bytes == want_bytes &&
+	    errstr == NULL, "rate \"%s\" = %llu per %lluns", s,
+	    (unsigned long long)tok, (unsigned long long)per))
+		diag("got %d, %llu per %llu, bytes %d, %s", r,
+		    (unsigned long long)t, (unsigned long long)p, bytes,
+		    errstr ? errstr : "(null)");
+	ok(r != 0 || (86400ULL * PF_NSEC) % p == 0,
+	    "rate \"%s\": the period divides a day", s);
+}
+
+static void
+exact_bad(const char *s, const char *msg)
+{
+	const char	*errstr = NULL;
+	uint64_t	 t = 7, p = 7;
+	int		 r, bytes = -1;
+
+	r = pf_parse_rate_exact(s, &t, &p, &bytes, &errstr);
+	if (!ok(r == -1 && t == 7 && p == 7 && bytes == -1 &&
+	    errstr != NULL && strcmp(errstr, msg) == 0,
+	    "exact rate \"%s\" refused: %s", s, msg))
+		diag("got %d, %s", r, errstr ? errstr : "(null)");
+}
+
+static void
+test_rate_exact(void)
+{
+	uint64_t	 s = PF_NSEC;
+
+	exact_ok("10k/s", 10000, s, 0);
+	exact_ok("5k/s", 5000, s, 0);
+	exact_ok("300/min", 5, s, 0);
+	exact_ok("1/min", 1, 60 * s, 0);
+	exact_ok("7/min", 7, 60 * s, 0);
+	exact_ok("0.5/s", 1, 2 * s, 0);
+	exact_ok("1.5/s", 3, 2 * s, 0);
+	exact_ok("1.5k/s", 1500, s, 0);
+	exact_ok("0.25/s", 1, 4 * s, 0);
+	exact_ok("2.5/h", 1, 1440 * s, 0);
+	exact_ok("1/d", 1, 86400 * s, 0);
+	exact_ok("1M/s", 1000000, s, 0);
+	exact_ok("3/hour", 1, 1200 * s, 0);
+	/* A period of 1000 s does not divide a day: 86.4 a day, so 86. */
+	exact_ok("0.001/s", 86, 86400 * s, 0);
+	exact_ok("20MB/s", 20000000, s, 1);
+	exact_ok("10MiB/s", 10485760, s, 1);
+	exact_ok("1KB/min", 50, 3 * s, 1);
+	exact_ok("1.5KiB/s", 1536, s, 1);
+	exact_ok("16EB/s", 16000000000000000000ULL, s, 1);
+	exact_bad("", "invalid rate");
+	exact_bad("10", "missing /s");
+	exact_bad("10k/x", "unknown period");
+	exact_bad("10x/s", "unknown suffix");
+	exact_bad("0/s", "must be positive");
+	exact_bad("0.5B/s", "must be positive");
+	exact_bad("16EiB/s", "too large");
+	exact_bad("0.000001/d", "below one a day");
+}
+
+static void
 test_format(void)
 {
 	char	 buf[8];
@@ -584,6 +654,7 @@ main(void)
 	test_duration();
 	test_percent();
 	test_rate();
+	test_rate_exact();
 	test_format();
 	return done();
 }

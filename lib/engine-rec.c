@@ -286,3 +286,11 @@ pf_engine_drop(struct pf_engine *e, const char *p, size_t len, int reason,
 {
 	rec_drop(e, p, len, reason, unterminated);
 }
+
+void
+pf_engine_wake(struct pf_engine *e)
+{
+	/* Not 0: that is "none waits"; any time past is "offer it now". */
+	if (e->rb.wake != 0)
+		e->rb.wake = 1;
+}

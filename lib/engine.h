@@ -183,5 +183,12 @@ int		 pf_engine_give(struct pf_engine *, const char *, size_t,
 		     uint64_t, int);
 void		 pf_engine_drop(struct pf_engine *, const char *, size_t,
 		     int, int);
+/*
+ * For policies with a record hook: the record that waits (PF_WAIT) is
+ * offered again at the next turn of the loop, before the time it was
+ * given; for a policy that waits for room of its own (a bound) rather
+ * than for a time, and has just made some.  A no-op when none waits.
+ */
+void		 pf_engine_wake(struct pf_engine *);
 
 #endif /* PF_ENGINE_H */

@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * shed: deliberate, counted load shedding by a record's priority.
+ *
+ * While downstream keeps up, records go straight into the engine's queue
+ * and out, in order.  When it falls behind they are held in a record
+ * store (lib/recstore.c) of --buffer bytes, each with its priority as the
+ * store's class, and handed back in order as the queue drains.  When the
+ * store is full the least important held record (the oldest among equals)
+ * is shed, or the arriving one if it is less important than everything
+ * held; priority 0 is never shed: the record waits, and input with it.
+ * --follow sheds by class while another stage is constrained or
+ * saturated, --max-age what is too old to matter.  Every drop is counted
+ * by reason and priority and goes to the dead-letter file if asked.
+ */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeflow.h"
+#include "engine.h"
+#include "follow.h"
+#include "recstore.h"
+#include "tool.h"
+
+#define NPRIO		PF_RECSTORE_CLASSES
+#define MAX_MATCH	64
+/* Downstream is behind when it took nothing for this long. */
+#define BEHIND		(20 * PF_MSEC)
+
+enum {
+	OPT_BUFFER = PF_OPT_TOOL,
+	OPT_BUFFER_RECORDS,
+	OPT_CONSTRAINED_SHED,
+	OPT_DEAD_LETTER,
+	OPT_DEFAULT_PRIORITY,
+	OPT_FOLLOW,
+	OPT_MATCH,
+	OPT_MAX_AGE,
+	OPT_SATURATED_SHED,
+	OPT_TIME_FIELD,
+	OPT_TIME_FORMAT
+};
+
+/* Why a record was shed; the names are the status file's labels. */
+enum { R_FULL, R_FOLLOW, R_AGE, NREASON };
+static const char *const reason_name[NREASON] = { "full", "follow", "age" };
+
+struct rule {
+	pcre2_code	*re;
+	int		 prio;
+};
+
+struct shed {
+	struct pf_recstore	*rs;
+	struct pf_field		 pfield;
+	int			 has_pfield;
+	int			 defprio;
+	struct rule		 rule[MAX_MATCH];
+	int			 nrule;
+	pcre2_match_data	*md;
+	struct pf_follow	*follow;
+	const char		*follow_path;
+	int			 follow_warned;
+	int			 cshed;		/* --constrained-shed */
+	int			 sshed;		/* --saturated-shed */
+	uint64_t		 max_age;	/* ns, 0: none */
+	struct pf_field		 tfield;
+	enum pf_timefmt		 tfmt;
+	struct pf_timememo	 memo;
+	int			 slot[NREASON];	/* engine reason slots */
+	int			 registered;
+	uint64_t		 dropped[NREASON][NPRIO];
+	uint64_t		 defaulted;	/* no or a bad priority */
+	uint64_t		 untimed;	/* no time to age by */
+	int			 waiting;	/* a record waits for room */
+	uint64_t		 stuck_since;	/* full, nothing taken since */
+	double			 bufbytes;	/* --buffer */
+	double			 bufrecs;	/* --buffer-records */
+	int			 verbose, quiet;
+};
+
+static void	 usage(void) __attribute__((noreturn));
+static int	 shed_prio(struct shed *, const char *, size_t);
+static int	 shed_old(struct shed *, const char *, size_t, int);
+static int	 shed_threshold(struct shed *, struct pf_engine *, uint64_t);
+static void	 shed_count(struct shed *, int, int);
+static enum pf_verdict shed_record(void *, struct pf_engine *,
+		     const struct pf_record *, uint64_t, int *, uint64_t *);
+static int	 shed_pump(void *, struct pf_engine *, uint64_t);
+static uint64_t	 shed_held(void *, struct pf_engine *);
+static double	 shed_pressure(void *, struct pf_engine *);
+static void	 shed_metrics(FILE *, const char *, void *);
+static void	 shed_tick(void *, struct pf_engine *, uint64_t, int);
+static void	 shed_add_rule(struct shed *, const char *);
+static int	 shed_digit(const char *, const char *);
+
+static const struct option longopts[] = {
+	{ "buffer",		required_argument, NULL, OPT_BUFFER },
+	{ "buffer-records",	required_argument, NULL, OPT_BUFFER_RECORDS },
+	{ "constrained-shed",	required_argument, NULL, OPT_CONSTRAINED_SHED },
+	{ "dead-letter",	required_argument, NULL, OPT_DEAD_LETTER },
+	{ "default-priority",	required_argument, NULL, OPT_DEFAULT_PRIORITY },
+	{ "follow",		required_argument, NULL, OPT_FOLLOW },
+	{ "match",		required_argument, NULL, OPT_MATCH },
+	{ "max-age",		required_argument, NULL, OPT_MAX_AGE },
+	{ "priority",		required_argument, NULL, 'p' },
+	{ "saturated-shed",	required_argument, NULL, OPT_SATURATED_SHED },
+	{ "separator",		required_argument, NULL, 't' },
+	{ "time-field",		required_argument, NULL, OPT_TIME_FIELD },
+	{ "time-format",	required_argument, NULL, OPT_TIME_FORMAT },
+	PF_OPTS_LONG,
+	{ NULL,			0,		NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	printf("usage: %s [-hqVvz] [-p FIELD | --match REGEX=PRIO ...] "
+	    "[-t SEP] [-o FILE]\n"
+	    "              [--default-priority N] [--buffer SIZE] "
+	    "[--buffer-records N]\n"
+	    "              [--follow STATUSFILE] [--max-age DUR "
+	    "--time-field FIELD]\n"
+	    "              [--dead-letter FILE] [--name NAME] [options] "
+	    "[FILE]\n"
+	    "Shed the least important records, and only while downstream "
+	    "is behind.\n\n"
+	    "  -p, --priority FIELD        priority 0 (most important) to 9 "
+	    "of a record\n"
+	    "  -t, --separator SEP         split numbered fields on SEP "
+	    "(default blanks)\n"
+	    "      --match REGEX=PRIO      priority PRIO for records REGEX "
+	    "matches (PCRE2)\n"
+	    "      --default-priority N    for records without one "
+	    "(default 9)\n"
+	    "      --buffer SIZE           hold at most SIZE bytes "
+	    "(default 1M)\n"
+	    "      --buffer-records N      hold at most N records\n"
+	    "      --follow STATUSFILE     shed by class while that stage "
+	    "is behind\n"
+	    "      --constrained-shed N    then shed priority N and above "
+	    "(default 9)\n"
+	    "      --saturated-shed N      saturated: shed N and above "
+	    "(default 1)\n"
+	    "      --max-age DUR           drop records older than DUR\n"
+	    "      --time-field FIELD      where a record's time is\n"
+	    "      --time-format FMT       epoch (default), epoch-ms, "
+	    "epoch-us or rfc3339\n"
+	    "      --dead-letter FILE      append shed records to FILE "
+	    "(.zst: zstd)\n"
+	    "%s\n"
+	    "Priority 0 is never shed: shed blocks upstream instead.  "
+	    "See shed(1) and\npipeflow(7).\n", getprogname(), pf_opts_help);
+	exit(0);
+}
+
+/* One digit 0..9 and nothing else, or -1. */
+static int
+shed_digit(const char *p, const char *end)
+{
+	if (end - p != 1 || *p < '0' || *p > '9')
+		return (-1);
+	return (*p - '0');
+}
+
+/* The priority of a record: its field, the first rule that matches. */
+static int
+shed_prio(struct shed *s, const char *p, size_t len)
+{
+	const char	*v;
+	size_t		 vlen;
+	int		 i, c;
+
+	if (s->has_pfield) {
+		if (pf_field_get(&s->pfield, p, len, &v, &vlen) &&
+		    (c = shed_digit(v, v + vlen)) >= 0)
+			return (c);
+		s->defaulted++;
+		return (s->defprio);
+	}
+	for (i = 0; i < s->nrule; i++) {
+		if (pcre2_match(s->rule[i].re, (PCRE2_SPTR)p, len, 0, 0,
+		    s->md, NULL) >= 0)
+			return (s->rule[i].prio);
+	}
+	if (s->nrule > 0)
+		s->defaulted++;
+	return (s->defprio);
+}
+
+/*
+ * Whether a record is older than --max-age now; one without a time is
+ * not, and counted when first seen (first set).
+ */
+static int
+shed_old(struct shed *s, const char *p, size_t len, int first)
+{
+	const char	*v, *errstr;
+	size_t		 vlen;
+	int64_t		 t;
+	double		 now;
+
+	if (s->max_age == 0)
+		return (0);
+	if (!pf_field_get(&s->tfield, p, len, &v, &vlen) ||
+	    pf_time_parse_memo(&s->memo, v, vlen, s->tfmt, &t,
+	    &errstr) == -1) {
+		if (first)
+			s->untimed++;
+		return (0);
+	}
+	now = pf_clock_wall() * 1e9;
+	return (now > (double)t && now - (double)t > (double)s->max_age);
+}
+
+/*
+ * The least important priority --follow sheds at now, NPRIO for none.
+ * A file that cannot be read, or is stale, sheds nothing: that is said
+ * once, until it is read again.
+ */
+static int
+shed_threshold(struct shed *s, struct pf_engine *e, uint64_t now)
+{
+	struct pf_follow_view	v;
+
+	(void)e;
+	if (s->follow == NULL)
+		return (NPRIO);
+	(void)pf_follow_poll(s->follow, now, &v);
+	if (!v.known) {
+		if (!s->follow_warned && !s->quiet)
+			warnx("--follow %s: %s; shedding nothing by it",
+			    s->follow_path, v.why);
+		s->follow_warned = 1;
+		return (NPRIO);
+	}
+	s->follow_warned = 0;
+	switch (v.state) {
+	case PF_STATE_SATURATED:
+		return (s->sshed);
+	case PF_STATE_CONSTRAINED:
+	case PF_STATE_RECOVERY:
+		return (s->cshed);
+	default:
+		return (NPRIO);
+	}
+}
+
+static void
+shed_count(struct shed *s, int why, int prio)
+{
+	s->dropped[why][prio]++;
+}
+
+static enum pf_verdict
+shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
+    uint64_t now, int *reason, uint64_t *wake)
+{
+	struct shed	*s = arg;
+	struct pf_held	 h, old;
+	int		 c, m;
+
+	s->waiting = 0;
+	c = shed_prio(s, r->data, r->len);
+	if (c > 0 && shed_old(s, r->data, r->len, 1)) {
+		shed_count(s, R_AGE, c);
+		*reason = s->slot[R_AGE];
+		return (PF_DROP);
+	}
+	if (c > 0 && c >= shed_threshold(s, e, now)) {
+		shed_count(s, R_FOLLOW, c);
+		*reason = s->slot[R_FOLLOW];
+		return (PF_DROP);
+	}
+	/* Nothing held: straight on, waiting in the queue if need be. */
+	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0 &&
+	    (r->unterminated || pf_engine_fits(e, r->len)))
+		return (PF_KEEP);
+	/* The engine puts the last, unterminated, behind all held. */
+	if (r->unterminated)
+		return (PF_KEEP);
+	memset(&h, 0, sizeof(h));
+	h.data = r->data;
+	h.len = r->len;
+	h.recno = r->num;
+	h.t = r->when;
+	h.class = c;
+	for (;;) {
+		if (pf_recstore_add(s->rs, &h) != NULL)
+			return (PF_HOLD);
+		if (errno != ENOSPC) {
+			warn("holding record %" PRIu64, r->num);
+			pf_engine_exit(e, 1);
+			*wake = now + PF_NSEC;
+			return (PF_WAIT);
+		}
+		if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0)
+			/* Larger than the buffer: it waits for the queue. */
+			return (PF_KEEP);
+		/*
+		 * Full: downstream is behind only once it has taken nothing
+		 * for BEHIND (a file, or a reader that keeps up but is
+		 * slower than what one read brings, soon takes some).
+		 */
+		if (s->stuck_since == 0)
+			s->stuck_since = now;
+		if (now - s->stuck_since < BEHIND) {
+			s->waiting = 1;
+			*wake = s->stuck_since + BEHIND;
+			return (PF_WAIT);
+		}
+		for (m = NPRIO - 1; m > 0; m--)
+			if (pf_recstore_records(s->rs, m) > 0)
+				break;
+		if (c > m) {
+			/* Less important than all held: itself. */
+			shed_count(s, R_FULL, c);
+			*reason = s->slot[R_FULL];
+			return (PF_DROP);
+		}
+		if (m == 0) {
+			/* Only priority 0 held: wait for room, and block. */
+			s->waiting = 1;
+			*wake = now + PF_NSEC;
+			return (PF_WAIT);
+		}
+		if (pf_recstore_take(s->rs, 1, &old) == -1)
+			abort();
+		shed_count(s, R_FULL, old.class);
+		pf_engine_drop(e, old.data, old.len, s->slot[R_FULL], 0);
+	}
+}
+
+/* Hand held records back, oldest first, as the queue takes them. */
+static int
+shed_pump(void *arg, struct pf_engine *e, uint64_t now)
+{
+	struct shed		*s = arg;
+	struct pf_recslot	*sl;
+	struct pf_held		 h;
+	int			 th, i, moved = 0, gave = 0;
+
+	/* The first turn, before any record: the reasons, in order. */
+	if (!s->registered) {
+		for (i = 0; i < NREASON; i++)
+			s->slot[i] = pf_engine_reason(e, reason_name[i]);
+		s->registered = 1;
+	}
+	th = s->follow != NULL ? shed_threshold(s, e, now) : NPRIO;
+	while ((sl = pf_recstore_peek(s->rs)) != NULL) {
+		pf_recstore_view(s->rs, sl, &h);
+		if (h.class > 0 && (h.class >= th ||
+		    shed_old(s, h.data, h.len, 0))) {
+			int why = h.class >= th ? R_FOLLOW : R_AGE;
+
+			shed_count(s, why, h.class);
+			pf_engine_drop(e, h.data, h.len, s->slot[why], 0);
+		} else if (pf_engine_give(e, h.data, h.len, h.t, 0) == -1)
+			break;
+		else
+			gave = 1;
+		pf_recstore_remove(s->rs, sl);
+		moved = 1;
+	}
+	if (gave)
+		s->stuck_since = 0;
+	if (moved) {
+		if (s->waiting) {
+			s->waiting = 0;
+			pf_engine_wake(e);
+		}
+	}
+	return (0);
+}
+
+/* Records count too: an empty line holds no bytes. */
+static uint64_t
+shed_held(void *arg, struct pf_engine *e)
+{
+	struct shed	*s = arg;
+
+	(void)e;
+	return (pf_recstore_bytes(s->rs, PF_RECSTORE_ALL) +
+	    pf_recstore_records(s->rs, PF_RECSTORE_ALL));
+}
+
+/* The fill of the buffer, by bytes or records, whichever is fuller. */
+static double
+shed_pressure(void *arg, struct pf_engine *e)
+{
+	struct shed	*s = arg;
+	double		 b, n;
+
+	(void)e;
+	b = (double)pf_recstore_bytes(s->rs, PF_RECSTORE_ALL) / s->bufbytes;
+	n = (double)pf_recstore_records(s->rs, PF_RECSTORE_ALL) / s->bufrecs;
+	return (b > n ? b : n);
+}
+
+static void
+shed_metrics(FILE *fp, const char *labels, void *arg)
+{
+	struct shed	*s = arg;
+	int		 i, c;
+
+	fputs("# HELP pipeflow_shed_dropped_total Records shed, by reason "
+	    "and priority.\n# TYPE pipeflow_shed_dropped_total counter\n",
+	    fp);
+	for (i = 0; i < NREASON; i++)
+		for (c = 0; c < NPRIO; c++)
+			fprintf(fp, "pipeflow_shed_dropped_total{%s,reason="
+			    "\"%s\",priority=\"%d\"} %" PRIu64 "\n", labels,
+			    reason_name[i], c, s->dropped[i][c]);
+	fprintf(fp, "# HELP pipeflow_shed_held_records Records held in the "
+	    "buffer.\n# TYPE pipeflow_shed_held_records gauge\n"
+	    "pipeflow_shed_held_records{%s} %" PRIu64 "\n", labels,
+	    pf_recstore_records(s->rs, PF_RECSTORE_ALL));
+	fprintf(fp, "# HELP pipeflow_shed_held_bytes Bytes held in the "
+	    "buffer.\n# TYPE pipeflow_shed_held_bytes gauge\n"
+	    "pipeflow_shed_held_bytes{%s} %" PRIu64 "\n", labels,
+	    pf_recstore_bytes(s->rs, PF_RECSTORE_ALL));
+	fprintf(fp, "# HELP pipeflow_shed_default_priority_total Records "
+	    "given the default priority.\n"
+	    "# TYPE pipeflow_shed_default_priority_total counter\n"
+	    "pipeflow_shed_default_priority_total{%s} %" PRIu64 "\n", labels,
+	    s->defaulted);
+}
+
+/* At exit: what was shed, by reason and priority; never silent. */
+static void
+shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
+{
+	struct shed	*s = arg;
+	char		 line[512];
+	size_t		 n;
+	uint64_t	 sum;
+	int		 i, c;
+
+	(void)e;
+	(void)now;
+	if (!last || s->quiet)
+		return;
+	for (i = 0; i < NREASON; i++) {
+		for (sum = 0, c = 0; c < NPRIO; c++)
+			sum += s->dropped[i][c];
+		if (sum == 0 && !s->verbose)
+			continue;
+		n = snprintf(line, sizeof(line), "shed by %s: %" PRIu64,
+		    reason_name[i], sum);
+		for (c = 0; c < NPRIO && n < sizeof(line); c++)
+			if (s->dropped[i][c] > 0)
+				n += snprintf(line + n, sizeof(line) - n,
+				    " p%d=%" PRIu64, c, s->dropped[i][c]);
+		warnx("%s", line);
+	}
+	if (s->defaulted > 0 && (s->verbose || s->has_pfield ||
+	    s->nrule > 0))
+		warnx("%" PRIu64 " records without a priority: given %d",
+		    s->defaulted, s->defprio);
+	if (s->untimed > 0)
+		warnx("%" PRIu64 " records without a time: not aged",
+		    s->untimed);
+}
+
+/* --match REGEX=PRIO: the last '=' ends the pattern. */
+static void
+shed_add_rule(struct shed *s, const char *arg)
+{
+	PCRE2_UCHAR	 msg[256];
+	PCRE2_SIZE	 off;
+	const char	*eq;
+	int		 prio, ec;
+
+	if ((eq = strrchr(arg, '=')) == NULL || eq == arg)
+		tool_badusage("--match=%s: must be REGEX=PRIO", arg);
+	if ((prio = shed_digit(eq + 1, eq + 1 + strlen(eq + 1))) == -1)
+		tool_badusage("--match=%s: priority must be 0 to 9", arg);
+	if (s->nrule == MAX_MATCH)
+		tool_badusage("--match=%s: more than %d rules", arg,
+		    MAX_MATCH);
+	s->rule[s->nrule].re = pcre2_compile((PCRE2_SPTR)arg, eq - arg, 0,
+	    &ec, &off, NULL);
+	if (s->rule[s->nrule].re == NULL) {
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		tool_badusage("--match=%s: at offset %zu: %s", arg,
+		    (size_t)off, (char *)msg);
+	}
+	/* Without JIT (not built in, no executable memory) it still works. */
+	(void)pcre2_jit_compile(s->rule[s->nrule].re, PCRE2_JIT_COMPLETE);
+	s->rule[s->nrule++].prio = prio;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pf_engine_conf	 conf;
+	struct shed		 s;
+	const char		*errstr, *pfield = NULL, *tfield = NULL;
+	const char		*sep = NULL;
+	uint64_t		 bufbytes = 1 << 20, bufrecs = 0;
+	int			 ch, i, rc;
+
+	tool_init(argc, argv);
+
+	memset(&conf, 0, sizeof(conf));
+	memset(&s, 0, sizeof(s));
+	conf.tool = getprogname();
+	pf_opts_init(&conf.opts);
+	s.defprio = NPRIO - 1;
+	s.cshed = 9;
+	s.sshed = 1;
+
+	while ((ch = getopt_long(argc, argv, PF_OPTS_SHORT "p:t:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			pfield = optarg;
+			break;
+		case 't':
+			sep = optarg;
+			break;
+		case OPT_BUFFER:
+			bufbytes = tool_size("--buffer", optarg);
+			if (bufbytes == 0)
+				tool_badusage("--buffer=%s: must be at least "
+				    "1", optarg);
+			if (bufbytes > (1ULL << 44))
+				tool_badusage("--buffer=%s: too large", optarg);
+			break;
+		case OPT_BUFFER_RECORDS:
+			if (pf_parse_count(optarg, 1, PF_RECSTORE_MAX_RECORDS,
+			    &bufrecs, &errstr) == -1)
+				tool_badusage("--buffer-records=%s: %s", optarg,
+				    errstr);
+			break;
+		case OPT_CONSTRAINED_SHED:
+			if ((s.cshed = shed_digit(optarg, optarg +
+			    strlen(optarg))) < 1)
+				tool_badusage("--constrained-shed=%s: must be "
+				    "1 to 9", optarg);
+			break;
+		case OPT_DEAD_LETTER:
+			conf.dead_letter = optarg;
+			break;
+		case OPT_DEFAULT_PRIORITY:
+			if ((s.defprio = shed_digit(optarg, optarg +
+			    strlen(optarg))) < 0)
+				tool_badusage("--default-priority=%s: must be "
+				    "0 to 9", optarg);
+			break;
+		case OPT_FOLLOW:
+			s.follow_path = optarg;
+			break;
+		case OPT_MATCH:
+			shed_add_rule(&s, optarg);
+			break;
+		case OPT_MAX_AGE:
+			s.max_age = tool_duration("--max-age", optarg);
+			if (s.max_age == 0)
+				tool_badusage("--max-age=%s: must be positive",
+				    optarg);
+			break;
+		case OPT_SATURATED_SHED:
+			if ((s.sshed = shed_digit(optarg, optarg +
+			    strlen(optarg))) < 1)
+				tool_badusage("--saturated-shed=%s: must be "
+				    "1 to 9", optarg);
+			break;
+		case OPT_TIME_FIELD:
+			tfield = optarg;
+			break;
+		case OPT_TIME_FORMAT:
+			if (pf_timefmt_parse(optarg, &s.tfmt) == -1)
+				tool_badusage("--time-format=%s: must be "
+				    "epoch, epoch-ms, epoch-us or rfc3339",
+				    optarg);
+			break;
+		default:
+			tool_option(&conf.opts, ch, optarg);
+			break;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	tool_options_done(&conf.opts, usage, argc, argv, 1);
+	if (argc == 1)
+		conf.input = argv[0];
+	if (conf.opts.framing == PF_FRAME_BYTES)
+		tool_badusage("--bytes: shed needs records");
+	if (pfield != NULL && s.nrule > 0)
+		tool_badusage("--priority and --match cannot be used together");
+	if (sep != NULL && (sep[0] == '\0' || sep[1] != '\0'))
+		tool_badusage("--separator=%s: must be one character", sep);
+	if (pfield != NULL) {
+		if (pf_field_parse(&s.pfield, pfield, sep, &errstr) == -1)
+			tool_badusage("--priority=%s: %s", pfield, errstr);
+		s.has_pfield = 1;
+	}
+	if ((s.max_age > 0) != (tfield != NULL))
+		tool_badusage("--max-age and --time-field go together");
+	if (tfield != NULL &&
+	    pf_field_parse(&s.tfield, tfield, sep, &errstr) == -1)
+		tool_badusage("--time-field=%s: %s", tfield, errstr);
+	if (sep != NULL && pfield == NULL && tfield == NULL)
+		tool_badusage("--separator needs --priority or --time-field");
+	if (s.follow_path == NULL && (s.cshed != 9 || s.sshed != 1))
+		tool_badusage("--constrained-shed and --saturated-shed need "
+		    "--follow");
+
+	if (bufrecs == 0)
+		bufrecs = PF_RECSTORE_MAX_RECORDS;
+	s.bufbytes = (double)bufbytes;
+	s.bufrecs = (double)bufrecs;
+	if ((s.rs = pf_recstore_new(bufrecs, bufbytes)) == NULL)
+		err(1, "buffer");
+	if (s.nrule > 0 && (s.md = pcre2_match_data_create(1, NULL)) == NULL)
+		err(1, "--match");
+	if (s.follow_path != NULL && (s.follow = pf_follow_new(s.follow_path,
+	    conf.opts.status_interval)) == NULL)
+		err(1, "--follow %s", s.follow_path);
+	s.verbose = conf.opts.verbose;
+	s.quiet = conf.opts.quiet;
+
+	/* A small queue in front of the output: the buffer is the store. */
+	conf.queue.framing = conf.opts.framing;
+	conf.queue.max_record = conf.opts.max_record;
+	conf.queue.max_bytes = 128 << 10;
+	conf.queue.overflow = PF_FULL_BLOCK;
+	conf.queue.read_size = 64 << 10;
+	conf.drop_words = "shed";
+	conf.policy.record = shed_record;
+	conf.policy.pump = shed_pump;
+	conf.policy.held = shed_held;
+	conf.policy.pressure = shed_pressure;
+	conf.policy.metrics = shed_metrics;
+	conf.policy.tick = shed_tick;
+	conf.policy.tick_interval = 3600 * PF_NSEC;
+	conf.policy.arg = &s;
+	rc = pf_engine_run(&conf);
+	pf_recstore_free(s.rs);
+	pf_follow_free(s.follow);
+	for (i = 0; i < s.nrule; i++)
+		pcre2_code_free(s.rule[i].re);
+	pcre2_match_data_free(s.md);
+	return (rc);
+}

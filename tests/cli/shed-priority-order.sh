@@ -24,34 +24,9 @@ for seed in 1 2 3; do
 	# The reader sleeps until shed has read everything.
 	shed -v -p .prio --buffer-records 40 --dead-letter "$T/dl" \
 	    < "$T/in" 2> "$T/err" | { sleep 1; cat; } > "$T/out"
-	"$PY" - "$T/in" "$T/out" "$T/dl" 40 > "$T/res" 2>&1 << 'PYEOF'
-import json, sys
-def recs(path):
-    return [json.loads(l) for l in open(path) if l.strip()]
-inp, out, dl, cap = recs(sys.argv[1]), recs(sys.argv[2]), recs(sys.argv[3]), int(sys.argv[4])
-nums = [r["n"] for r in out]
-print("order", "ok" if nums == sorted(nums) else "bad")
-print("p0shed", sum(1 for r in dl if r["prio"] == 0))
-print("split", "ok" if sorted(nums + [r["n"] for r in dl]) == list(range(len(inp))) else "bad")
-def model(k):
-    store, shed = [], []
-    for r in inp[k:]:
-        while len(store) >= cap:
-            m = max(s["prio"] for s in store)
-            if r["prio"] > m:
-                shed.append(r); break
-            v = next(s for s in store if s["prio"] == m)
-            store.remove(v); shed.append(v)
-        else:
-            store.append(r)
-    return [r["n"] for r in inp[:k] + store]
-lcp = 0
-while lcp < len(nums) and nums[lcp] == lcp:
-    lcp += 1
-print("model", "ok" if any(model(k) == nums for k in range(max(0, lcp - cap), lcp + 1)) else "bad")
-for p in range(10):
-    print("count", p, sum(1 for r in dl if r["prio"] == p))
-PYEOF
+	sed 's/.*"prio":\([0-9]\).*/\1/' "$T/in" > "$T/prios"
+	"$PY" "$top_srcdir/tests/lib/shedmodel.py" "$T/in" "$T/out" "$T/dl" \
+	    40 "$T/prios" > "$T/res" 2>&1
 	is "$(sed -n 's/^order //p' "$T/res")" ok "seed $seed: delivered in input order"
 	is "$(sed -n 's/^p0shed //p' "$T/res")" 0 "seed $seed: no priority 0 shed"
 	is "$(sed -n 's/^split //p' "$T/res")" ok \

@@ -125,6 +125,8 @@ static const struct option longopts[] = {
 static void
 usage(void)
 {
+	const char	*p, *nl;
+
 	printf("usage: %s [-hqVvz] [-p FIELD | --match REGEX=PRIO ...] "
 	    "[-t SEP] [-o FILE]\n"
 	    "              [--default-priority N] [--buffer SIZE] "
@@ -148,19 +150,25 @@ usage(void)
 	    "      --buffer-records N      hold at most N records\n"
 	    "      --follow STATUSFILE     shed by class while that stage "
 	    "is behind\n"
-	    "      --constrained-shed N    then shed priority N and above "
-	    "(default 9)\n"
-	    "      --saturated-shed N      saturated: shed N and above "
-	    "(default 1)\n"
+	    "      --constrained-shed N    shed N and above while it is "
+	    "constrained (9)\n"
+	    "      --saturated-shed N      shed N and above while it is "
+	    "saturated (1)\n"
 	    "      --max-age DUR           drop records older than DUR\n"
 	    "      --time-field FIELD      where a record's time is\n"
 	    "      --time-format FMT       epoch (default), epoch-ms, "
 	    "epoch-us or rfc3339\n"
 	    "      --dead-letter FILE      append shed records to FILE "
-	    "(.zst: zstd)\n"
-	    "%s\n"
-	    "Priority 0 is never shed: shed blocks upstream instead.  "
-	    "See shed(1) and\npipeflow(7).\n", getprogname(), pf_opts_help);
+	    "(.zst: zstd)\n", getprogname());
+	/* The shared options but --bytes, which shed refuses. */
+	for (p = pf_opts_help; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		if (strncmp(p, "      --bytes ", 14) != 0)
+			fwrite(p, 1, nl - p + 1, stdout);
+	}
+	printf("\nPriority 0 is never shed: shed blocks upstream instead.  "
+	    "See shed(1) and\npipeflow(7).\n");
 	exit(0);
 }
 
@@ -463,11 +471,10 @@ shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 				    " p%d=%" PRIu64, c, s->dropped[i][c]);
 		warnx("%s", line);
 	}
-	if (s->defaulted > 0 && (s->verbose || s->has_pfield ||
-	    s->nrule > 0))
+	if (s->defaulted > 0 && s->verbose)
 		warnx("%" PRIu64 " records without a priority: given %d",
 		    s->defaulted, s->defprio);
-	if (s->untimed > 0)
+	if (s->untimed > 0 && s->verbose)
 		warnx("%" PRIu64 " records without a time: not aged",
 		    s->untimed);
 }

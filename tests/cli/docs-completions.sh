@@ -35,6 +35,12 @@ probe() {
 		prefix="--skip --skip-corrupt"
 		none=-m
 		;;
+	shed)
+		values="--time-format rfc3339 --default-priority 7"
+		exact='^epoch epoch-ms epoch-us rfc3339$'
+		prefix="--dead --dead-letter"
+		none=--buffer
+		;;
 	lagwatch)
 		values="--format json --time-format rfc3339"
 		exact='^text json prom$'

@@ -34,8 +34,9 @@
 
 #define NPRIO		PF_RECSTORE_CLASSES
 #define MAX_MATCH	64
-/* Downstream is behind when it took nothing for this long. */
-#define BEHIND		(20 * PF_MSEC)
+/* Downstream is behind when its pipe has had less room for this long. */
+#define BEHIND		(10 * PF_MSEC)
+#define BEHIND_ROOM	(16 << 10)
 
 enum {
 	OPT_BUFFER = PF_OPT_TOOL,
@@ -83,7 +84,7 @@ struct shed {
 	uint64_t		 defaulted;	/* no or a bad priority */
 	uint64_t		 untimed;	/* no time to age by */
 	int			 waiting;	/* a record waits for room */
-	uint64_t		 stuck_since;	/* full, nothing taken since */
+	uint64_t		 behind_since;	/* full, the output pipe too */
 	double			 bufbytes;	/* --buffer */
 	double			 bufrecs;	/* --buffer-records */
 	int			 verbose, quiet;
@@ -316,15 +317,24 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 			/* Larger than the buffer: it waits for the queue. */
 			return (PF_KEEP);
 		/*
-		 * Full: downstream is behind only once it has taken nothing
-		 * for BEHIND (a file, or a reader that keeps up but is
-		 * slower than what one read brings, soon takes some).
+		 * Full.  Downstream that has room in its pipe takes what it
+		 * is given (and a file always does): wait for the queue to
+		 * drain.  A pipe kept full for BEHIND is a reader that is
+		 * behind; shed from then on, while it stays full.  A reader
+		 * that keeps up empties it sooner, though one read brings
+		 * more than the buffer holds.
 		 */
-		if (s->stuck_since == 0)
-			s->stuck_since = now;
-		if (now - s->stuck_since < BEHIND) {
+		if (pf_engine_out_room(e) >= BEHIND_ROOM) {
+			s->behind_since = 0;
 			s->waiting = 1;
-			*wake = s->stuck_since + BEHIND;
+			*wake = now + PF_NSEC;
+			return (PF_WAIT);
+		}
+		if (s->behind_since == 0)
+			s->behind_since = now;
+		if (now - s->behind_since < BEHIND) {
+			s->waiting = 1;
+			*wake = s->behind_since + BEHIND;
 			return (PF_WAIT);
 		}
 		for (m = NPRIO - 1; m > 0; m--)
@@ -356,7 +366,7 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 	struct shed		*s = arg;
 	struct pf_recslot	*sl;
 	struct pf_held		 h;
-	int			 th, i, moved = 0, gave = 0;
+	int			 th, i, moved = 0;
 
 	/* The first turn, before any record: the reasons, in order. */
 	if (!s->registered) {
@@ -375,13 +385,9 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 			pf_engine_drop(e, h.data, h.len, s->slot[why], 0);
 		} else if (pf_engine_give(e, h.data, h.len, h.t, 0) == -1)
 			break;
-		else
-			gave = 1;
 		pf_recstore_remove(s->rs, sl);
 		moved = 1;
 	}
-	if (gave)
-		s->stuck_since = 0;
 	if (moved) {
 		if (s->waiting) {
 			s->waiting = 0;

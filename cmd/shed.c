@@ -84,6 +84,10 @@ struct shed {
 	uint64_t		 defaulted;	/* no or a bad priority */
 	uint64_t		 untimed;	/* no time to age by */
 	int			 waiting;	/* a record waits for room */
+	uint64_t		 wait_num;	/* its number */
+	int			 wait_prio;	/* and priority */
+	uint64_t		 room_at;	/* when room was asked */
+	int			 room;		/* and the answer */
 	uint64_t		 behind_since;	/* full, the output pipe too */
 	double			 bufbytes;	/* --buffer */
 	double			 bufrecs;	/* --buffer-records */
@@ -95,6 +99,7 @@ static int	 shed_prio(struct shed *, const char *, size_t);
 static int	 shed_old(struct shed *, const char *, size_t, int);
 static int	 shed_threshold(struct shed *, struct pf_engine *, uint64_t);
 static void	 shed_count(struct shed *, int, int);
+static int	 shed_room(struct shed *, struct pf_engine *, uint64_t);
 static enum pf_verdict shed_record(void *, struct pf_engine *,
 		     const struct pf_record *, uint64_t, int *, uint64_t *);
 static int	 shed_pump(void *, struct pf_engine *, uint64_t);
@@ -265,6 +270,21 @@ shed_threshold(struct shed *s, struct pf_engine *e, uint64_t now)
 	}
 }
 
+/*
+ * Whether downstream has room in its pipe (a file always has), asked
+ * once for all the records offered at one time now: it costs a system
+ * call.
+ */
+static int
+shed_room(struct shed *s, struct pf_engine *e, uint64_t now)
+{
+	if (s->room_at != now) {
+		s->room_at = now;
+		s->room = pf_engine_out_room(e) >= BEHIND_ROOM;
+	}
+	return (s->room);
+}
+
 static void
 shed_count(struct shed *s, int why, int prio)
 {
@@ -279,22 +299,39 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	struct pf_held	 h, old;
 	int		 c, m;
 
+	if (s->waiting && r->num == s->wait_num)
+		/* Offered again: judged and counted already. */
+		c = s->wait_prio;
+	else {
+		c = shed_prio(s, r->data, r->len);
+		if (c > 0 && shed_old(s, r->data, r->len, 1)) {
+			shed_count(s, R_AGE, c);
+			*reason = s->slot[R_AGE];
+			return (PF_DROP);
+		}
+		if (c > 0 && c >= shed_threshold(s, e, now)) {
+			shed_count(s, R_FOLLOW, c);
+			*reason = s->slot[R_FOLLOW];
+			return (PF_DROP);
+		}
+	}
 	s->waiting = 0;
-	c = shed_prio(s, r->data, r->len);
-	if (c > 0 && shed_old(s, r->data, r->len, 1)) {
-		shed_count(s, R_AGE, c);
-		*reason = s->slot[R_AGE];
-		return (PF_DROP);
+	s->wait_num = r->num;
+	s->wait_prio = c;
+	/*
+	 * Nothing held: straight on, waiting in the queue if need be; and
+	 * while downstream has room, wait for the queue to drain rather
+	 * than copy records into the store and out again.
+	 */
+	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0) {
+		if (r->unterminated || pf_engine_fits(e, r->len))
+			return (PF_KEEP);
+		if (shed_room(s, e, now)) {
+			s->waiting = 1;
+			*wake = now + PF_NSEC;
+			return (PF_WAIT);
+		}
 	}
-	if (c > 0 && c >= shed_threshold(s, e, now)) {
-		shed_count(s, R_FOLLOW, c);
-		*reason = s->slot[R_FOLLOW];
-		return (PF_DROP);
-	}
-	/* Nothing held: straight on, waiting in the queue if need be. */
-	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0 &&
-	    (r->unterminated || pf_engine_fits(e, r->len)))
-		return (PF_KEEP);
 	/* The engine puts the last, unterminated, behind all held. */
 	if (r->unterminated)
 		return (PF_KEEP);
@@ -324,7 +361,7 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		 * that keeps up empties it sooner, though one read brings
 		 * more than the buffer holds.
 		 */
-		if (pf_engine_out_room(e) >= BEHIND_ROOM) {
+		if (shed_room(s, e, now)) {
 			s->behind_since = 0;
 			s->waiting = 1;
 			*wake = now + PF_NSEC;
@@ -366,7 +403,7 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 	struct shed		*s = arg;
 	struct pf_recslot	*sl;
 	struct pf_held		 h;
-	int			 th, i, moved = 0;
+	int			 th, i;
 
 	/* The first turn, before any record: the reasons, in order. */
 	if (!s->registered) {
@@ -386,14 +423,14 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 		} else if (pf_engine_give(e, h.data, h.len, h.t, 0) == -1)
 			break;
 		pf_recstore_remove(s->rs, sl);
-		moved = 1;
 	}
-	if (moved) {
-		if (s->waiting) {
-			s->waiting = 0;
-			pf_engine_wake(e);
-		}
-	}
+	/*
+	 * The record that waits is offered again at every turn: the queue
+	 * or the store may have room now.  It waits again (for the output,
+	 * or its time) when not, so this is no busy loop.
+	 */
+	if (s->waiting)
+		pf_engine_wake(e);
 	return (0);
 }
 

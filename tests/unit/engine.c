@@ -4,7 +4,9 @@
  * scripted policy: each record's first byte says its verdict.  'k' keep,
  * 'd' drop (dead-lettered), 'h' hold (handed back once input ends, or a
  * stop signal came), 'w' wait 2 ms the first time it is offered, then
- * keep, 'x' hold and then drop (pf_engine_drop()) once input ends.  The
+ * keep, 'W' wait an hour the first time, cut short by pf_engine_wake()
+ * at the next pump (which also calls it at every turn before any record
+ * waited, when it must do nothing), then keep, 'x' hold and then drop (pf_engine_drop()) once input ends.  The
  * engine runs in a child process between two pipes, as a tool
  * would; the parent writes the input, reads the output and checks it,
  * the dead-letter file, the exit status and the line of counts.  Inside,
@@ -45,6 +47,7 @@ struct script {
 	uint64_t	 next;		/* the number expected next */
 	uint64_t	 waited;	/* the record told to wait, 0 */
 	uint64_t	 wake;
+	int		 waking;	/* a 'W' waits: wake it */
 	struct held	*held;
 	size_t		 nheld;
 	size_t		 given;
@@ -83,6 +86,16 @@ script_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		    "before its time", (unsigned long long)r->num);
 	}
 	switch (r->len > 0 ? r->data[0] : 'k') {
+	case 'W':
+		if (s->waited != r->num) {
+			s->waited = r->num;
+			/* Offered again only when woken: no time to check. */
+			s->wake = 0;
+			s->waking = 1;
+			*wake = now + 3600 * PF_NSEC;
+			return (PF_WAIT);
+		}
+		break;
 	case 'w':
 		if (s->waited != r->num) {
 			s->waited = r->num;
@@ -123,6 +136,10 @@ script_pump(void *arg, struct pf_engine *e, uint64_t now)
 	struct held	*h;
 
 	(void)now;
+	if (s->waking || s->waited == 0) {
+		pf_engine_wake(e);
+		s->waking = 0;
+	}
 	if (!pf_engine_input_done(e) && !pf_engine_stopping(e))
 		return (0);
 	while (s->given < s->nheld) {
@@ -425,6 +442,8 @@ main(int argc, char *argv[], char *envp[])
 	const char	*tmp;
 	char		 cmd[400];
 
+	/* A wait nothing cuts short would hang: fail instead. */
+	alarm(300);
 	targc = argc;
 	targv = argv;
 	tenvp = envp;
@@ -440,6 +459,9 @@ main(int argc, char *argv[], char *envp[])
 	test_mix("every verdict, -m 4K, slow reader", 3000, "kkkkdhwx", 4096,
 	    512, 100, 0);
 	test_mix("waits only, -m 1", 50, "w", 1, 65536, 0, 0);
+	test_mix("waits cut short by pf_engine_wake()", 2000, "kkWkhd",
+	    1 << 20, 65536, 0, 0);
+	test_mix("waits cut short only, -m 4K", 300, "W", 4096, 512, 50, 0);
 	test_mix("unterminated last, held ones before it", 2000, "kdh",
 	    1 << 20, 65536, 0, 1);
 	test_mix("drops only", 5000, "d", 4096, 65536, 0, 0);

@@ -47,6 +47,7 @@ enum {
 	OPT_FOLLOW,
 	OPT_MATCH,
 	OPT_MAX_AGE,
+	OPT_SAMPLE,
 	OPT_SATURATED_SHED,
 	OPT_TIME_FIELD,
 	OPT_TIME_FORMAT
@@ -81,6 +82,11 @@ struct shed {
 	int			 slot[NREASON];	/* engine reason slots */
 	int			 registered;
 	uint64_t		 dropped[NREASON][NPRIO];
+	uint64_t		 sample;	/* --sample, 0: none */
+	uint64_t		 seen[NREASON][NPRIO];	/* would shed */
+	uint64_t		 sampled[NREASON][NPRIO];	/* kept */
+	int			 keep;		/* this one kept by it */
+	uint64_t		 spared;	/* the head kept by it */
 	uint64_t		 defaulted;	/* no or a bad priority */
 	uint64_t		 untimed;	/* no time to age by */
 	int			 waiting;	/* a record waits for room */
@@ -99,6 +105,7 @@ static int	 shed_prio(struct shed *, const char *, size_t);
 static int	 shed_old(struct shed *, const char *, size_t, int);
 static int	 shed_threshold(struct shed *, struct pf_engine *, uint64_t);
 static void	 shed_count(struct shed *, int, int);
+static int	 shed_spare(struct shed *, int, int);
 static int	 shed_room(struct shed *, struct pf_engine *, uint64_t);
 static enum pf_verdict shed_record(void *, struct pf_engine *,
 		     const struct pf_record *, uint64_t, int *, uint64_t *);
@@ -120,6 +127,7 @@ static const struct option longopts[] = {
 	{ "match",		required_argument, NULL, OPT_MATCH },
 	{ "max-age",		required_argument, NULL, OPT_MAX_AGE },
 	{ "priority",		required_argument, NULL, 'p' },
+	{ "sample",		required_argument, NULL, OPT_SAMPLE },
 	{ "saturated-shed",	required_argument, NULL, OPT_SATURATED_SHED },
 	{ "separator",		required_argument, NULL, 't' },
 	{ "time-field",		required_argument, NULL, OPT_TIME_FIELD },
@@ -164,6 +172,8 @@ usage(void)
 	    "      --time-field FIELD      where a record's time is\n"
 	    "      --time-format FMT       epoch (default), epoch-ms, "
 	    "epoch-us or rfc3339\n"
+	    "      --sample N              of what --follow and --max-age "
+	    "shed, keep 1 in N\n"
 	    "      --dead-letter FILE      append shed records to FILE "
 	    "(.zst: zstd)\n", getprogname());
 	/* The shared options but --bytes, which shed refuses. */
@@ -291,6 +301,20 @@ shed_count(struct shed *s, int why, int prio)
 	s->dropped[why][prio]++;
 }
 
+/*
+ * --sample: of the records the follow and age triggers would shed, keep
+ * one in N of each priority, the first of each N.
+ */
+static int
+shed_spare(struct shed *s, int why, int prio)
+{
+	if (s->sample == 0 || s->seen[why][prio]++ % s->sample != 0)
+		return (0);
+	s->sampled[why][prio]++;
+	s->keep = 1;
+	return (1);
+}
+
 static enum pf_verdict
 shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
     uint64_t now, int *reason, uint64_t *wake)
@@ -304,12 +328,15 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		c = s->wait_prio;
 	else {
 		c = shed_prio(s, r->data, r->len);
-		if (c > 0 && shed_old(s, r->data, r->len, 1)) {
+		s->keep = 0;
+		if (c > 0 && shed_old(s, r->data, r->len, 1) &&
+		    !shed_spare(s, R_AGE, c)) {
 			shed_count(s, R_AGE, c);
 			*reason = s->slot[R_AGE];
 			return (PF_DROP);
 		}
-		if (c > 0 && c >= shed_threshold(s, e, now)) {
+		if (c > 0 && !s->keep && c >= shed_threshold(s, e, now) &&
+		    !shed_spare(s, R_FOLLOW, c)) {
 			shed_count(s, R_FOLLOW, c);
 			*reason = s->slot[R_FOLLOW];
 			return (PF_DROP);
@@ -341,6 +368,11 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	h.recno = r->num;
 	h.t = r->when;
 	h.class = c;
+	/* Kept by --sample: a key (unique, its number) says so at the head. */
+	if (s->keep) {
+		h.key = (const char *)&r->num;
+		h.keylen = sizeof(r->num);
+	}
 	for (;;) {
 		if (pf_recstore_add(s->rs, &h) != NULL)
 			return (PF_HOLD);
@@ -403,7 +435,7 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 	struct shed		*s = arg;
 	struct pf_recslot	*sl;
 	struct pf_held		 h;
-	int			 th, i;
+	int			 th, i, why;
 
 	/* The first turn, before any record: the reasons, in order. */
 	if (!s->registered) {
@@ -414,13 +446,20 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 	th = s->follow != NULL ? shed_threshold(s, e, now) : NPRIO;
 	while ((sl = pf_recstore_peek(s->rs)) != NULL) {
 		pf_recstore_view(s->rs, sl, &h);
-		if (h.class > 0 && (h.class >= th ||
-		    shed_old(s, h.data, h.len, 0))) {
-			int why = h.class >= th ? R_FOLLOW : R_AGE;
-
-			shed_count(s, why, h.class);
-			pf_engine_drop(e, h.data, h.len, s->slot[why], 0);
-		} else if (pf_engine_give(e, h.data, h.len, h.t, 0) == -1)
+		why = h.class >= th ? R_FOLLOW : R_AGE;
+		/* Not a record --sample kept, at arrival or here before. */
+		if (h.class > 0 && h.key == NULL && h.recno != s->spared &&
+		    (h.class >= th || shed_old(s, h.data, h.len, 0))) {
+			if (!shed_spare(s, why, h.class)) {
+				shed_count(s, why, h.class);
+				pf_engine_drop(e, h.data, h.len, s->slot[why],
+				    0);
+				pf_recstore_remove(s->rs, sl);
+				continue;
+			}
+			s->spared = h.recno;
+		}
+		if (pf_engine_give(e, h.data, h.len, h.t, 0) == -1)
 			break;
 		pf_recstore_remove(s->rs, sl);
 	}
@@ -472,6 +511,17 @@ shed_metrics(FILE *fp, const char *labels, void *arg)
 			fprintf(fp, "pipeflow_shed_dropped_total{%s,reason="
 			    "\"%s\",priority=\"%d\"} %" PRIu64 "\n", labels,
 			    reason_name[i], c, s->dropped[i][c]);
+	if (s->sample > 0) {
+		fputs("# HELP pipeflow_shed_sampled_total Records a trigger "
+		    "would have shed, kept by --sample.\n"
+		    "# TYPE pipeflow_shed_sampled_total counter\n", fp);
+		for (i = 0; i < NREASON; i++)
+			for (c = 0; c < NPRIO; c++)
+				fprintf(fp, "pipeflow_shed_sampled_total{%s,"
+				    "reason=\"%s\",priority=\"%d\"} %" PRIu64
+				    "\n", labels, reason_name[i], c,
+				    s->sampled[i][c]);
+	}
 	fprintf(fp, "# HELP pipeflow_shed_held_records Records held in the "
 	    "buffer.\n# TYPE pipeflow_shed_held_records gauge\n"
 	    "pipeflow_shed_held_records{%s} %" PRIu64 "\n", labels,
@@ -494,6 +544,7 @@ shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 	struct shed	*s = arg;
 	char		 line[512];
 	size_t		 n;
+	const uint64_t	*v;
 	uint64_t	 sum;
 	int		 i, c;
 
@@ -501,17 +552,21 @@ shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 	(void)now;
 	if (!last || s->quiet)
 		return;
-	for (i = 0; i < NREASON; i++) {
+	for (i = 0; i < 2 * NREASON; i++) {
+		/* What each trigger shed, then what --sample kept of it. */
+		v = i < NREASON ? s->dropped[i] : s->sampled[i - NREASON];
 		for (sum = 0, c = 0; c < NPRIO; c++)
-			sum += s->dropped[i][c];
-		if (sum == 0 && !s->verbose)
+			sum += v[c];
+		if (sum == 0 && (!s->verbose || (i >= NREASON &&
+		    (s->sample == 0 || i == NREASON + R_FULL))))
 			continue;
-		n = snprintf(line, sizeof(line), "shed by %s: %" PRIu64,
-		    reason_name[i], sum);
+		n = snprintf(line, sizeof(line), "%s %s: %" PRIu64,
+		    i < NREASON ? "shed by" : "kept by --sample from",
+		    reason_name[i % NREASON], sum);
 		for (c = 0; c < NPRIO && n < sizeof(line); c++)
-			if (s->dropped[i][c] > 0)
+			if (v[c] > 0)
 				n += snprintf(line + n, sizeof(line) - n,
-				    " p%d=%" PRIu64, c, s->dropped[i][c]);
+				    " p%d=%" PRIu64, c, v[c]);
 		warnx("%s", line);
 	}
 	if (s->defaulted > 0 && s->verbose)
@@ -620,6 +675,11 @@ main(int argc, char *argv[])
 				tool_badusage("--max-age=%s: must be positive",
 				    optarg);
 			break;
+		case OPT_SAMPLE:
+			if (pf_parse_count(optarg, 1, UINT32_MAX, &s.sample,
+			    &errstr) == -1)
+				tool_badusage("--sample=%s: %s", optarg, errstr);
+			break;
 		case OPT_SATURATED_SHED:
 			if ((s.sshed = shed_digit(optarg, optarg +
 			    strlen(optarg))) < 1)
@@ -664,6 +724,8 @@ main(int argc, char *argv[])
 		tool_badusage("--time-field=%s: %s", tfield, errstr);
 	if (sep != NULL && pfield == NULL && tfield == NULL)
 		tool_badusage("--separator needs --priority or --time-field");
+	if (s.sample > 0 && s.follow_path == NULL && s.max_age == 0)
+		tool_badusage("--sample needs --follow or --max-age");
 	if (s.follow_path == NULL && (s.cshed != 9 || s.sshed != 1))
 		tool_badusage("--constrained-shed and --saturated-shed need "
 		    "--follow");

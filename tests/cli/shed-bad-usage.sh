@@ -38,6 +38,9 @@ usage "--saturated-shed without --follow" "need --follow" \
 usage "--max-age alone" "--max-age and --time-field" --max-age 5s
 usage "--time-field alone" "--max-age and --time-field" --time-field 1
 usage "--max-age 0" "--max-age" --max-age 0 --time-field 1
+usage "--sample 0" "--sample" --sample 0 --follow x
+usage "--sample x" "--sample" --sample x --follow x
+usage "--sample alone" "--sample needs" --sample 3
 usage "--time-format x" "--time-format" --time-format x
 usage "--constrained 95%" "--constrained" --constrained 95%
 usage "unknown option" "unrecognized option" --frobnicate

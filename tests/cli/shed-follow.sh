@@ -33,12 +33,13 @@ batch() {
 	    for (p = 0; p < 10; p++) printf "%d %s %d\n", p, ph, i }' >&3
 }
 
-# run NAME CSHED SSHED SHED-ARGS...
+# run NAME CSHED SSHED SHED PER-100 SHED-ARGS...
 run() {
 	name=$1
 	cs=$2
 	ss=$3
-	shift 3
+	per=$4
+	shift 4
 	rm -f "$T/in" "$T/dl" "$T/run"
 	mkfifo "$T/in"
 	echo normal > "$T/state"
@@ -68,7 +69,7 @@ run() {
 		*) th=10 ;;
 		esac
 		want=$(awk -v th=$th 'BEGIN { for (p = 0; p < 10; p++)
-		    if (p > 0 && p >= th) printf "%d:100 ", p }')
+		    if (p > 0 && p >= th) printf "%d:'$per' ", p }')
 		got=$(awk -v ph=$ph '$2 == ph { n[$1]++ } END {
 		    for (p = 0; p < 10; p++) if (n[p]) printf "%d:%d ", p, n[p] }' \
 		    "$T/dl")
@@ -83,9 +84,12 @@ run() {
 	like "$(cat "$T/err")" "shed by full: 0\$" "$name: nothing shed as full"
 }
 
-run "defaults" 9 1
-run "--constrained-shed 6 --saturated-shed 3" 6 3 --constrained-shed 6 \
+run "defaults" 9 1 100
+run "--constrained-shed 6 --saturated-shed 3" 6 3 100 --constrained-shed 6 \
     --saturated-shed 3
+run "--sample 4" 9 1 75 --sample 4
+like "$(cat "$T/err")" "kept by --sample from follow: [0-9]+ " \
+    "--sample 4: what it kept is counted"
 
 # A stale file, then a missing one: nothing shed, one warning.
 for what in stale missing; do

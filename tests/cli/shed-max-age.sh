@@ -35,6 +35,17 @@ for fmt in epoch epoch-ms epoch-us rfc3339; do
 	    "$fmt: records without a time counted"
 done
 
+# --sample 10: the first of every ten old records of each priority kept.
+awk -v now=$now 'BEGIN { for (i = 0; i < 1000; i++)
+	printf "%d %d %d\n", now - 100, i % 10, i }' > "$T/in"
+shed -v -p 2 --max-age 5s --time-field 1 --sample 10 < "$T/in" \
+    > "$T/out" 2> "$T/err"
+want=$(awk '$2 == 0 || int($3 / 10) % 10 == 0' "$T/in" | cksum)
+is "$(cksum < "$T/out")" "$want" "--sample 10: 1 in 10 of each priority kept, the first"
+like "$(cat "$T/err")" "kept by --sample from age: 90 p1=10 p2=10" \
+    "--sample 10: counted as kept"
+like "$(cat "$T/err")" "shed by age: 810 " "--sample 10: the rest shed"
+
 # Records that age while held: fresh on arrival, held past --max-age.
 pad=$(head -c 900 /dev/zero | tr '\0' p)
 awk -v now=$now -v pad="$pad" 'BEGIN { for (i = 0; i < 600; i++)

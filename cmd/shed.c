@@ -15,13 +15,10 @@
  */
 #include "config.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +28,7 @@
 #include "follow.h"
 #include "recstore.h"
 #include "tool.h"
-
-#define NPRIO		PF_RECSTORE_CLASSES
-#define MAX_MATCH	64
-/* Downstream is behind when its pipe has had less room for this long. */
-#define BEHIND		(10 * PF_MSEC)
-#define BEHIND_ROOM	(16 << 10)
+#include "shed.h"
 
 enum {
 	OPT_BUFFER = PF_OPT_TOOL,
@@ -53,52 +45,7 @@ enum {
 	OPT_TIME_FORMAT
 };
 
-/* Why a record was shed; the names are the status file's labels. */
-enum { R_FULL, R_FOLLOW, R_AGE, NREASON };
-static const char *const reason_name[NREASON] = { "full", "follow", "age" };
-
-struct rule {
-	pcre2_code	*re;
-	int		 prio;
-};
-
-struct shed {
-	struct pf_recstore	*rs;
-	struct pf_field		 pfield;
-	int			 has_pfield;
-	int			 defprio;
-	struct rule		 rule[MAX_MATCH];
-	int			 nrule;
-	pcre2_match_data	*md;
-	struct pf_follow	*follow;
-	const char		*follow_path;
-	int			 follow_warned;
-	int			 cshed;		/* --constrained-shed */
-	int			 sshed;		/* --saturated-shed */
-	uint64_t		 max_age;	/* ns, 0: none */
-	struct pf_field		 tfield;
-	enum pf_timefmt		 tfmt;
-	struct pf_timememo	 memo;
-	int			 slot[NREASON];	/* engine reason slots */
-	int			 registered;
-	uint64_t		 dropped[NREASON][NPRIO];
-	uint64_t		 sample;	/* --sample, 0: none */
-	uint64_t		 seen[NREASON][NPRIO];	/* would shed */
-	uint64_t		 sampled[NREASON][NPRIO];	/* kept */
-	int			 keep;		/* this one kept by it */
-	uint64_t		 spared;	/* the head kept by it */
-	uint64_t		 defaulted;	/* no or a bad priority */
-	uint64_t		 untimed;	/* no time to age by */
-	int			 waiting;	/* a record waits for room */
-	uint64_t		 wait_num;	/* its number */
-	int			 wait_prio;	/* and priority */
-	uint64_t		 room_at;	/* when room was asked */
-	int			 room;		/* and the answer */
-	uint64_t		 behind_since;	/* full, the output pipe too */
-	double			 bufbytes;	/* --buffer */
-	double			 bufrecs;	/* --buffer-records */
-	int			 verbose, quiet;
-};
+const char *const reason_name[NREASON] = { "full", "follow", "age" };
 
 static void	 usage(void) __attribute__((noreturn));
 static int	 shed_prio(struct shed *, const char *, size_t);
@@ -112,8 +59,6 @@ static enum pf_verdict shed_record(void *, struct pf_engine *,
 static int	 shed_pump(void *, struct pf_engine *, uint64_t);
 static uint64_t	 shed_held(void *, struct pf_engine *);
 static double	 shed_pressure(void *, struct pf_engine *);
-static void	 shed_metrics(FILE *, const char *, void *);
-static void	 shed_tick(void *, struct pf_engine *, uint64_t, int);
 static void	 shed_add_rule(struct shed *, const char *);
 static int	 shed_digit(const char *, const char *);
 
@@ -495,86 +440,6 @@ shed_pressure(void *arg, struct pf_engine *e)
 	b = (double)pf_recstore_bytes(s->rs, PF_RECSTORE_ALL) / s->bufbytes;
 	n = (double)pf_recstore_records(s->rs, PF_RECSTORE_ALL) / s->bufrecs;
 	return (b > n ? b : n);
-}
-
-static void
-shed_metrics(FILE *fp, const char *labels, void *arg)
-{
-	struct shed	*s = arg;
-	int		 i, c;
-
-	fputs("# HELP pipeflow_shed_dropped_total Records shed, by reason "
-	    "and priority.\n# TYPE pipeflow_shed_dropped_total counter\n",
-	    fp);
-	for (i = 0; i < NREASON; i++)
-		for (c = 0; c < NPRIO; c++)
-			fprintf(fp, "pipeflow_shed_dropped_total{%s,reason="
-			    "\"%s\",priority=\"%d\"} %" PRIu64 "\n", labels,
-			    reason_name[i], c, s->dropped[i][c]);
-	if (s->sample > 0) {
-		fputs("# HELP pipeflow_shed_sampled_total Records a trigger "
-		    "would have shed, kept by --sample.\n"
-		    "# TYPE pipeflow_shed_sampled_total counter\n", fp);
-		for (i = 0; i < NREASON; i++)
-			for (c = 0; c < NPRIO; c++)
-				fprintf(fp, "pipeflow_shed_sampled_total{%s,"
-				    "reason=\"%s\",priority=\"%d\"} %" PRIu64
-				    "\n", labels, reason_name[i], c,
-				    s->sampled[i][c]);
-	}
-	fprintf(fp, "# HELP pipeflow_shed_held_records Records held in the "
-	    "buffer.\n# TYPE pipeflow_shed_held_records gauge\n"
-	    "pipeflow_shed_held_records{%s} %" PRIu64 "\n", labels,
-	    pf_recstore_records(s->rs, PF_RECSTORE_ALL));
-	fprintf(fp, "# HELP pipeflow_shed_held_bytes Bytes held in the "
-	    "buffer.\n# TYPE pipeflow_shed_held_bytes gauge\n"
-	    "pipeflow_shed_held_bytes{%s} %" PRIu64 "\n", labels,
-	    pf_recstore_bytes(s->rs, PF_RECSTORE_ALL));
-	fprintf(fp, "# HELP pipeflow_shed_default_priority_total Records "
-	    "given the default priority.\n"
-	    "# TYPE pipeflow_shed_default_priority_total counter\n"
-	    "pipeflow_shed_default_priority_total{%s} %" PRIu64 "\n", labels,
-	    s->defaulted);
-}
-
-/* At exit: what was shed, by reason and priority; never silent. */
-static void
-shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
-{
-	struct shed	*s = arg;
-	char		 line[512];
-	size_t		 n;
-	const uint64_t	*v;
-	uint64_t	 sum;
-	int		 i, c;
-
-	(void)e;
-	(void)now;
-	if (!last || s->quiet)
-		return;
-	for (i = 0; i < 2 * NREASON; i++) {
-		/* What each trigger shed, then what --sample kept of it. */
-		v = i < NREASON ? s->dropped[i] : s->sampled[i - NREASON];
-		for (sum = 0, c = 0; c < NPRIO; c++)
-			sum += v[c];
-		if (sum == 0 && (!s->verbose || (i >= NREASON &&
-		    (s->sample == 0 || i == NREASON + R_FULL))))
-			continue;
-		n = snprintf(line, sizeof(line), "%s %s: %" PRIu64,
-		    i < NREASON ? "shed by" : "kept by --sample from",
-		    reason_name[i % NREASON], sum);
-		for (c = 0; c < NPRIO && n < sizeof(line); c++)
-			if (v[c] > 0)
-				n += snprintf(line + n, sizeof(line) - n,
-				    " p%d=%" PRIu64, c, v[c]);
-		warnx("%s", line);
-	}
-	if (s->defaulted > 0 && s->verbose)
-		warnx("%" PRIu64 " records without a priority: given %d",
-		    s->defaulted, s->defprio);
-	if (s->untimed > 0 && s->verbose)
-		warnx("%" PRIu64 " records without a time: not aged",
-		    s->untimed);
 }
 
 /* --match REGEX=PRIO: the last '=' ends the pattern. */

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * shed-report.c: what shed tells of what it shed: the metrics it adds to
- * the status file, and the counts by trigger and priority at exit, which
- * are never silent.
+ * the status file, the counts by trigger and priority at exit, which are
+ * never silent, and with --mark, in the stream itself, a record after
+ * each shedding episode so that the consumer knows of the gap.
  */
 #include "config.h"
 
 #include <err.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "shed.h"
+
+static void	 shed_mark_make(struct shed *, struct pf_engine *);
 
 void
 shed_metrics(FILE *fp, const char *labels, void *arg)
@@ -37,6 +41,12 @@ shed_metrics(FILE *fp, const char *labels, void *arg)
 				    "\n", labels, reason_name[i], c,
 				    s->sampled[i][c]);
 	}
+	if (s->mark)
+		fprintf(fp, "# HELP pipeflow_shed_marks_total Marks written "
+		    "after shedding episodes.\n"
+		    "# TYPE pipeflow_shed_marks_total counter\n"
+		    "pipeflow_shed_marks_total{%s} %" PRIu64 "\n", labels,
+		    s->marks);
 	fprintf(fp, "# HELP pipeflow_shed_held_records Records held in the "
 	    "buffer.\n# TYPE pipeflow_shed_held_records gauge\n"
 	    "pipeflow_shed_held_records{%s} %" PRIu64 "\n", labels,
@@ -63,8 +73,9 @@ shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 	uint64_t	 sum;
 	int		 i, c;
 
-	(void)e;
-	(void)now;
+	/* Not the last tick: nothing more is written then. */
+	if (s->mark && !last)
+		shed_mark_check(s, e, now, 0);
 	if (!last || s->quiet)
 		return;
 	for (i = 0; i < 2 * NREASON; i++) {
@@ -90,4 +101,70 @@ shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 	if (s->untimed > 0 && s->verbose)
 		warnx("%" PRIu64 " records without a time: not aged",
 		    s->untimed);
+}
+
+/*
+ * --mark: the mark of the episode that ended, as a line
+ *	#pipeflow-shed dropped=N full=N follow=N age=N p1=N ... p9=N
+ * or, for NDJSON, an object
+ *	{"pipeflow_shed":{"dropped":N,"full":N,"follow":N,"age":N,
+ *	"priority":{"1":N,...,"9":N}}}
+ * counting what was shed since the last mark (priority 0 never is).
+ */
+static void
+shed_mark_make(struct shed *s, struct pf_engine *e)
+{
+	struct pf_counters	*cnt = pf_engine_counters_rw(e);
+	uint64_t		 by[NREASON];
+	size_t			 n, size = sizeof(s->markbuf);
+	int			 i, c;
+
+	for (i = 0; i < NREASON; i++)
+		for (by[i] = 0, c = 0; c < NPRIO; c++)
+			by[i] += s->ep[i][c];
+	n = snprintf(s->markbuf, size, s->mark_json ?
+	    "{\"pipeflow_shed\":{\"dropped\":%" PRIu64 ",\"full\":%" PRIu64
+	    ",\"follow\":%" PRIu64 ",\"age\":%" PRIu64 ",\"priority\":{" :
+	    "#pipeflow-shed dropped=%" PRIu64 " full=%" PRIu64 " follow=%"
+	    PRIu64 " age=%" PRIu64, s->ep_total, by[R_FULL], by[R_FOLLOW],
+	    by[R_AGE]);
+	for (c = 1; c < NPRIO && n < size; c++) {
+		for (by[0] = 0, i = 0; i < NREASON; i++)
+			by[0] += s->ep[i][c];
+		if (s->mark_json)
+			n += snprintf(s->markbuf + n, size - n,
+			    "%s\"%d\":%" PRIu64, c > 1 ? "," : "", c, by[0]);
+		else
+			n += snprintf(s->markbuf + n, size - n,
+			    " p%d=%" PRIu64, c, by[0]);
+	}
+	if (s->mark_json && n < size)
+		n += snprintf(s->markbuf + n, size - n, "}}}");
+	s->marklen = n < size ? n : size - 1;
+	memset(s->ep, 0, sizeof(s->ep));
+	s->ep_total = 0;
+	s->mark_pending = 1;
+	s->marks++;
+	/* A record of shed's own: received and, once written, delivered. */
+	cnt->records_in++;
+	cnt->bytes_in += s->marklen + 1;
+}
+
+/*
+ * An episode ends once nothing is held and nothing was shed for
+ * --settle, or input ended (done set); its mark goes out behind every
+ * record held in it.
+ */
+void
+shed_mark_check(struct shed *s, struct pf_engine *e, uint64_t now,
+    int done)
+{
+	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) > 0)
+		return;
+	if (!s->mark_pending && s->ep_total > 0 && !s->waiting &&
+	    (done || now - s->last_drop >= s->settle))
+		shed_mark_make(s, e);
+	if (s->mark_pending && pf_engine_give(e, s->markbuf, s->marklen,
+	    now, 0) == 0)
+		s->mark_pending = 0;
 }

@@ -37,6 +37,7 @@ enum {
 	OPT_DEAD_LETTER,
 	OPT_DEFAULT_PRIORITY,
 	OPT_FOLLOW,
+	OPT_MARK,
 	OPT_MATCH,
 	OPT_MAX_AGE,
 	OPT_SAMPLE,
@@ -53,7 +54,8 @@ static int	 shed_old(struct shed *, const char *, size_t, int);
 static int	 shed_threshold(struct shed *, struct pf_engine *, uint64_t);
 static void	 shed_count(struct shed *, int, int);
 static int	 shed_spare(struct shed *, int, int);
-static int	 shed_room(struct shed *, struct pf_engine *, uint64_t);
+static void	 shed_watch(struct shed *, struct pf_engine *, uint64_t);
+static int	 shed_behind(struct shed *, uint64_t, uint64_t *);
 static enum pf_verdict shed_record(void *, struct pf_engine *,
 		     const struct pf_record *, uint64_t, int *, uint64_t *);
 static int	 shed_pump(void *, struct pf_engine *, uint64_t);
@@ -69,6 +71,7 @@ static const struct option longopts[] = {
 	{ "dead-letter",	required_argument, NULL, OPT_DEAD_LETTER },
 	{ "default-priority",	required_argument, NULL, OPT_DEFAULT_PRIORITY },
 	{ "follow",		required_argument, NULL, OPT_FOLLOW },
+	{ "mark",		no_argument,	NULL, OPT_MARK },
 	{ "match",		required_argument, NULL, OPT_MATCH },
 	{ "max-age",		required_argument, NULL, OPT_MAX_AGE },
 	{ "priority",		required_argument, NULL, 'p' },
@@ -119,6 +122,8 @@ usage(void)
 	    "epoch-us or rfc3339\n"
 	    "      --sample N              of what --follow and --max-age "
 	    "shed, keep 1 in N\n"
+	    "      --mark                  after shedding, a record that "
+	    "says what was shed\n"
 	    "      --dead-letter FILE      append shed records to FILE "
 	    "(.zst: zstd)\n", getprogname());
 	/* The shared options but --bytes, which shed refuses. */
@@ -226,24 +231,58 @@ shed_threshold(struct shed *s, struct pf_engine *e, uint64_t now)
 }
 
 /*
- * Whether downstream has room in its pipe (a file always has), asked
- * once for all the records offered at one time now: it costs a system
- * call.
+ * What downstream does, looked at once for all the records offered at
+ * one time now (it costs a system call): whether its pipe has room (a
+ * file always has), since when it has had none, since when it has taken
+ * nothing while records waited for it.
+ */
+static void
+shed_watch(struct shed *s, struct pf_engine *e, uint64_t now)
+{
+	uint64_t	out;
+
+	if (s->room_at == now)
+		return;
+	s->room_at = now;
+	s->room = pf_engine_out_room(e) >= BEHIND_ROOM;
+	if (s->room)
+		s->behind_since = 0;
+	else if (s->behind_since == 0)
+		s->behind_since = now;
+	out = pf_engine_counters(e)->records_out;
+	if (out != s->out_seen || s->out_at == 0) {
+		s->out_seen = out;
+		s->out_at = now;
+	}
+}
+
+/*
+ * Whether downstream is behind: its pipe has had no room, or it has taken
+ * nothing, for BEHIND.  Else *wake is when to look again.
  */
 static int
-shed_room(struct shed *s, struct pf_engine *e, uint64_t now)
+shed_behind(struct shed *s, uint64_t now, uint64_t *wake)
 {
-	if (s->room_at != now) {
-		s->room_at = now;
-		s->room = pf_engine_out_room(e) >= BEHIND_ROOM;
-	}
-	return (s->room);
+	uint64_t	t = s->out_at + BEHIND;
+
+	if (s->behind_since != 0 && s->behind_since + BEHIND < t)
+		t = s->behind_since + BEHIND;
+	if (now >= t)
+		return (1);
+	s->waiting = 1;
+	*wake = t;
+	return (0);
 }
 
 static void
 shed_count(struct shed *s, int why, int prio)
 {
 	s->dropped[why][prio]++;
+	if (s->mark) {
+		s->ep[why][prio]++;
+		s->ep_total++;
+		s->last_drop = s->now;
+	}
 }
 
 /*
@@ -268,6 +307,7 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	struct pf_held	 h, old;
 	int		 c, m;
 
+	s->now = now;
 	if (s->waiting && r->num == s->wait_num)
 		/* Offered again: judged and counted already. */
 		c = s->wait_prio;
@@ -296,13 +336,13 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	 * than copy records into the store and out again.
 	 */
 	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0) {
-		if (r->unterminated || pf_engine_fits(e, r->len))
+		if (r->unterminated || pf_engine_fits(e, r->len)) {
+			s->out_at = now;	/* nothing waits */
 			return (PF_KEEP);
-		if (shed_room(s, e, now)) {
-			s->waiting = 1;
-			*wake = now + PF_NSEC;
-			return (PF_WAIT);
 		}
+		shed_watch(s, e, now);
+		if (s->room && !shed_behind(s, now, wake))
+			return (PF_WAIT);
 	}
 	/* The engine puts the last, unterminated, behind all held. */
 	if (r->unterminated)
@@ -331,26 +371,14 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 			/* Larger than the buffer: it waits for the queue. */
 			return (PF_KEEP);
 		/*
-		 * Full.  Downstream that has room in its pipe takes what it
-		 * is given (and a file always does): wait for the queue to
-		 * drain.  A pipe kept full for BEHIND is a reader that is
-		 * behind; shed from then on, while it stays full.  A reader
-		 * that keeps up empties it sooner, though one read brings
-		 * more than the buffer holds.
+		 * Full.  Wait while downstream takes what it is given (a
+		 * file always does), though one read brings more than the
+		 * buffer holds; shed once it is behind, and while it stays
+		 * so.
 		 */
-		if (shed_room(s, e, now)) {
-			s->behind_since = 0;
-			s->waiting = 1;
-			*wake = now + PF_NSEC;
+		shed_watch(s, e, now);
+		if (!shed_behind(s, now, wake))
 			return (PF_WAIT);
-		}
-		if (s->behind_since == 0)
-			s->behind_since = now;
-		if (now - s->behind_since < BEHIND) {
-			s->waiting = 1;
-			*wake = s->behind_since + BEHIND;
-			return (PF_WAIT);
-		}
 		for (m = NPRIO - 1; m > 0; m--)
 			if (pf_recstore_records(s->rs, m) > 0)
 				break;
@@ -382,6 +410,7 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 	struct pf_held		 h;
 	int			 th, i, why;
 
+	s->now = now;
 	/* The first turn, before any record: the reasons, in order. */
 	if (!s->registered) {
 		for (i = 0; i < NREASON; i++)
@@ -415,6 +444,8 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 	 */
 	if (s->waiting)
 		pf_engine_wake(e);
+	if (s->mark)
+		shed_mark_check(s, e, now, pf_engine_input_done(e));
 	return (0);
 }
 
@@ -426,7 +457,7 @@ shed_held(void *arg, struct pf_engine *e)
 
 	(void)e;
 	return (pf_recstore_bytes(s->rs, PF_RECSTORE_ALL) +
-	    pf_recstore_records(s->rs, PF_RECSTORE_ALL));
+	    pf_recstore_records(s->rs, PF_RECSTORE_ALL) + s->mark_pending);
 }
 
 /* The fill of the buffer, by bytes or records, whichever is fuller. */
@@ -531,6 +562,9 @@ main(int argc, char *argv[])
 		case OPT_FOLLOW:
 			s.follow_path = optarg;
 			break;
+		case OPT_MARK:
+			s.mark = 1;
+			break;
 		case OPT_MATCH:
 			shed_add_rule(&s, optarg);
 			break;
@@ -606,6 +640,9 @@ main(int argc, char *argv[])
 	if (s.follow_path != NULL && (s.follow = pf_follow_new(s.follow_path,
 	    conf.opts.status_interval)) == NULL)
 		err(1, "--follow %s", s.follow_path);
+	s.mark_json = (s.has_pfield && s.pfield.num == 0) ||
+	    (tfield != NULL && s.tfield.num == 0);
+	s.settle = conf.opts.settle;
 	s.verbose = conf.opts.verbose;
 	s.quiet = conf.opts.quiet;
 
@@ -622,7 +659,8 @@ main(int argc, char *argv[])
 	conf.policy.pressure = shed_pressure;
 	conf.policy.metrics = shed_metrics;
 	conf.policy.tick = shed_tick;
-	conf.policy.tick_interval = 3600 * PF_NSEC;
+	/* Ticks end shedding episodes for --mark; else only the last. */
+	conf.policy.tick_interval = s.mark ? 100 * PF_MSEC : 3600 * PF_NSEC;
 	conf.policy.arg = &s;
 	rc = pf_engine_run(&conf);
 	pf_recstore_free(s.rs);

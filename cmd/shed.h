@@ -20,7 +20,7 @@
 #define NPRIO		PF_RECSTORE_CLASSES
 #define MAX_MATCH	64
 /* Downstream is behind when its pipe has had less room for this long. */
-#define BEHIND		(10 * PF_MSEC)
+#define BEHIND		(50 * PF_MSEC)
 #define BEHIND_ROOM	(16 << 10)
 
 /* Why a record was shed; the names are the status file's labels. */
@@ -63,15 +63,31 @@ struct shed {
 	uint64_t		 wait_num;	/* its number */
 	int			 wait_prio;	/* and priority */
 	uint64_t		 room_at;	/* when room was asked */
+	uint64_t		 out_seen;	/* records out then */
+	uint64_t		 out_at;	/* since when, or nothing waited */
 	int			 room;		/* and the answer */
 	uint64_t		 behind_since;	/* full, the output pipe too */
 	double			 bufbytes;	/* --buffer */
 	double			 bufrecs;	/* --buffer-records */
 	int			 verbose, quiet;
+	/* --mark: what was shed since the last mark, and the mark. */
+	int			 mark;
+	int			 mark_json;
+	uint64_t		 settle;	/* an episode ends after it */
+	uint64_t		 ep[NREASON][NPRIO];
+	uint64_t		 ep_total;
+	uint64_t		 last_drop;	/* monotonic, of the episode */
+	uint64_t		 now;		/* of the hook or pump at work */
+	char			 markbuf[512];
+	size_t			 marklen;
+	int			 mark_pending;
+	uint64_t		 marks;		/* written so far */
 };
 
 /* shed-report.c */
 void		 shed_metrics(FILE *, const char *, void *);
 void		 shed_tick(void *, struct pf_engine *, uint64_t, int);
+void		 shed_mark_check(struct shed *, struct pf_engine *, uint64_t,
+		     int);
 
 #endif /* SHED_H */

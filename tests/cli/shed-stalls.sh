@@ -79,4 +79,18 @@ fi
 [ -e "$T/st/s.prom" ]
 ok $((! $?)) "the status file is gone at exit"
 
+# NUL-terminated records with newlines inside, shed the same way.
+awk 'BEGIN { srand(9); for (i = 0; i < 20000; i++)
+	printf "%d line\nwith newline %06d %s%c", int(rand() * 10), i,
+	    "0123456789012345678901234567890123456789", 0 }' > "$T/inz"
+rm -f "$T/dlz"
+shed -z -p 1 --buffer 16K --dead-letter "$T/dlz" < "$T/inz" 2> "$T/err" |
+    { sleep 1; cat; } > "$T/outz"
+nz=$(tr -cd '\0' < "$T/dlz" | wc -c | tr -d ' ')
+ok $([ "$nz" -gt 0 ]; echo $?) "-z: records shed ($nz)"
+is "$(cat "$T/outz" "$T/dlz" | tr '\0\n' '\n ' | sort | cksum)" \
+    "$(tr '\0\n' '\n ' < "$T/inz" | sort | cksum)" \
+    "-z: delivered and shed records are the input, whole"
+is "$(tr '\0\n' '\n ' < "$T/dlz" | grep -c '^0 ')" 0 "-z: no priority 0 shed"
+
 done_testing

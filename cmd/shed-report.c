@@ -105,9 +105,9 @@ shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 
 /*
  * --mark: the mark of the episode that ended, as a line
- *	#pipeflow-shed dropped=N full=N follow=N age=N p1=N ... p9=N
+ *	#pipeflow-shed dropped=N full=N follow=N age=N state=N p1=N ... p9=N
  * or, for NDJSON, an object
- *	{"pipeflow_shed":{"dropped":N,"full":N,"follow":N,"age":N,
+ *	{"pipeflow_shed":{"dropped":N,"full":N,"follow":N,"age":N,"state":N,
  *	"priority":{"1":N,...,"9":N}}}
  * counting what was shed since the last mark (priority 0 never is).
  */
@@ -124,10 +124,11 @@ shed_mark_make(struct shed *s, struct pf_engine *e)
 			by[i] += s->ep[i][c];
 	n = snprintf(s->markbuf, size, s->mark_json ?
 	    "{\"pipeflow_shed\":{\"dropped\":%" PRIu64 ",\"full\":%" PRIu64
-	    ",\"follow\":%" PRIu64 ",\"age\":%" PRIu64 ",\"priority\":{" :
+	    ",\"follow\":%" PRIu64 ",\"age\":%" PRIu64 ",\"state\":%" PRIu64
+	    ",\"priority\":{" :
 	    "#pipeflow-shed dropped=%" PRIu64 " full=%" PRIu64 " follow=%"
-	    PRIu64 " age=%" PRIu64, s->ep_total, by[R_FULL], by[R_FOLLOW],
-	    by[R_AGE]);
+	    PRIu64 " age=%" PRIu64 " state=%" PRIu64, s->ep_total, by[R_FULL],
+	    by[R_FOLLOW], by[R_AGE], by[R_STATE]);
 	for (c = 1; c < NPRIO && n < size; c++) {
 		for (by[0] = 0, i = 0; i < NREASON; i++)
 			by[0] += s->ep[i][c];

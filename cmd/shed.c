@@ -46,7 +46,8 @@ enum {
 	OPT_TIME_FORMAT
 };
 
-const char *const reason_name[NREASON] = { "full", "follow", "age" };
+const char *const reason_name[NREASON] = { "full", "follow", "age",
+    "state" };
 
 static void	 usage(void) __attribute__((noreturn));
 static int	 shed_prio(struct shed *, const char *, size_t);
@@ -55,6 +56,7 @@ static int	 shed_threshold(struct shed *, struct pf_engine *, uint64_t);
 static void	 shed_count(struct shed *, int, int);
 static int	 shed_spare(struct shed *, int, int);
 static void	 shed_watch(struct shed *, struct pf_engine *, uint64_t);
+static uint64_t	 shed_lag(const struct shed *);
 static int	 shed_behind(struct shed *, uint64_t, uint64_t *);
 static enum pf_verdict shed_record(void *, struct pf_engine *,
 		     const struct pf_record *, uint64_t, int *, uint64_t *);
@@ -112,16 +114,16 @@ usage(void)
 	    "      --buffer-records N      hold at most N records\n"
 	    "      --follow STATUSFILE     shed by class while that stage "
 	    "is behind\n"
-	    "      --constrained-shed N    shed N and above while it is "
-	    "constrained (9)\n"
-	    "      --saturated-shed N      shed N and above while it is "
-	    "saturated (1)\n"
+	    "      --constrained-shed N    shed N and above while it (or shed) "
+	    "is constrained\n"
+	    "      --saturated-shed N      shed N and above while it (or shed) "
+	    "is saturated\n"
 	    "      --max-age DUR           drop records older than DUR\n"
 	    "      --time-field FIELD      where a record's time is\n"
 	    "      --time-format FMT       epoch (default), epoch-ms, "
 	    "epoch-us or rfc3339\n"
-	    "      --sample N              of what --follow and --max-age "
-	    "shed, keep 1 in N\n"
+	    "      --sample N              of what those and --max-age shed, "
+	    "keep 1 in N\n"
 	    "      --mark                  after shedding, a record that "
 	    "says what was shed\n"
 	    "      --dead-letter FILE      append shed records to FILE "
@@ -198,28 +200,37 @@ shed_old(struct shed *s, const char *p, size_t len, int first)
 }
 
 /*
- * The least important priority --follow sheds at now, NPRIO for none.
- * A file that cannot be read, or is stale, sheds nothing: that is said
- * once, until it is read again.
+ * The least important priority the state trigger sheds at now, NPRIO for
+ * none: by the state of the stage --follow reads, else (when asked) of
+ * shed's own.  A file that cannot be read, or is stale, sheds nothing:
+ * that is said once, until it is read again.
  */
 static int
 shed_threshold(struct shed *s, struct pf_engine *e, uint64_t now)
 {
 	struct pf_follow_view	v;
+	enum pf_state		st;
 
-	(void)e;
-	if (s->follow == NULL)
+	if (s->follow != NULL) {
+		(void)pf_follow_poll(s->follow, now, &v);
+		if (!v.known) {
+			if (!s->follow_warned && !s->quiet)
+				warnx("--follow %s: %s; shedding nothing by "
+				    "it", s->follow_path, v.why);
+			s->follow_warned = 1;
+			return (NPRIO);
+		}
+		s->follow_warned = 0;
+		st = v.state;
+	} else if (s->own) {
+		/* Full of a burst that downstream is taking is no state. */
+		shed_watch(s, e, now);
+		if (shed_lag(s) > now)
+			return (NPRIO);
+		st = pf_engine_counters(e)->state;
+	} else
 		return (NPRIO);
-	(void)pf_follow_poll(s->follow, now, &v);
-	if (!v.known) {
-		if (!s->follow_warned && !s->quiet)
-			warnx("--follow %s: %s; shedding nothing by it",
-			    s->follow_path, v.why);
-		s->follow_warned = 1;
-		return (NPRIO);
-	}
-	s->follow_warned = 0;
-	switch (v.state) {
+	switch (st) {
 	case PF_STATE_SATURATED:
 		return (s->sshed);
 	case PF_STATE_CONSTRAINED:
@@ -257,16 +268,25 @@ shed_watch(struct shed *s, struct pf_engine *e, uint64_t now)
 }
 
 /*
- * Whether downstream is behind: its pipe has had no room, or it has taken
- * nothing, for BEHIND.  Else *wake is when to look again.
+ * When downstream is behind, or will be if nothing changes: once its
+ * pipe has had no room, or it has taken nothing, for BEHIND.
  */
-static int
-shed_behind(struct shed *s, uint64_t now, uint64_t *wake)
+static uint64_t
+shed_lag(const struct shed *s)
 {
 	uint64_t	t = s->out_at + BEHIND;
 
 	if (s->behind_since != 0 && s->behind_since + BEHIND < t)
 		t = s->behind_since + BEHIND;
+	return (t);
+}
+
+/* Whether downstream is behind; else *wake is when to look again. */
+static int
+shed_behind(struct shed *s, uint64_t now, uint64_t *wake)
+{
+	uint64_t	t = shed_lag(s);
+
 	if (now >= t)
 		return (1);
 	s->waiting = 1;
@@ -321,9 +341,9 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 			return (PF_DROP);
 		}
 		if (c > 0 && !s->keep && c >= shed_threshold(s, e, now) &&
-		    !shed_spare(s, R_FOLLOW, c)) {
-			shed_count(s, R_FOLLOW, c);
-			*reason = s->slot[R_FOLLOW];
+		    !shed_spare(s, s->th_why, c)) {
+			shed_count(s, s->th_why, c);
+			*reason = s->slot[s->th_why];
 			return (PF_DROP);
 		}
 	}
@@ -417,10 +437,10 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 			s->slot[i] = pf_engine_reason(e, reason_name[i]);
 		s->registered = 1;
 	}
-	th = s->follow != NULL ? shed_threshold(s, e, now) : NPRIO;
+	th = shed_threshold(s, e, now);
 	while ((sl = pf_recstore_peek(s->rs)) != NULL) {
 		pf_recstore_view(s->rs, sl, &h);
-		why = h.class >= th ? R_FOLLOW : R_AGE;
+		why = h.class >= th ? s->th_why : R_AGE;
 		/* Not a record --sample kept, at arrival or here before. */
 		if (h.class > 0 && h.key == NULL && h.recno != s->spared &&
 		    (h.class >= th || shed_old(s, h.data, h.len, 0))) {
@@ -509,7 +529,7 @@ main(int argc, char *argv[])
 	const char		*errstr, *pfield = NULL, *tfield = NULL;
 	const char		*sep = NULL;
 	uint64_t		 bufbytes = 1 << 20, bufrecs = 0;
-	int			 ch, i, rc;
+	int			 ch, i, rc, cset = 0, sset = 0;
 
 	tool_init(argc, argv);
 
@@ -545,6 +565,7 @@ main(int argc, char *argv[])
 				    errstr);
 			break;
 		case OPT_CONSTRAINED_SHED:
+			cset = 1;
 			if ((s.cshed = shed_digit(optarg, optarg +
 			    strlen(optarg))) < 1)
 				tool_badusage("--constrained-shed=%s: must be "
@@ -580,6 +601,7 @@ main(int argc, char *argv[])
 				tool_badusage("--sample=%s: %s", optarg, errstr);
 			break;
 		case OPT_SATURATED_SHED:
+			sset = 1;
 			if ((s.sshed = shed_digit(optarg, optarg +
 			    strlen(optarg))) < 1)
 				tool_badusage("--saturated-shed=%s: must be "
@@ -623,11 +645,17 @@ main(int argc, char *argv[])
 		tool_badusage("--time-field=%s: %s", tfield, errstr);
 	if (sep != NULL && pfield == NULL && tfield == NULL)
 		tool_badusage("--separator needs --priority or --time-field");
-	if (s.sample > 0 && s.follow_path == NULL && s.max_age == 0)
-		tool_badusage("--sample needs --follow or --max-age");
-	if (s.follow_path == NULL && (s.cshed != 9 || s.sshed != 1))
-		tool_badusage("--constrained-shed and --saturated-shed need "
-		    "--follow");
+	/* Without --follow, the thresholds asked for apply to shed itself. */
+	s.own = s.follow_path == NULL && (cset || sset);
+	if (s.own && !cset)
+		s.cshed = NPRIO;
+	if (s.own && !sset)
+		s.sshed = NPRIO;
+	s.th_why = s.follow_path != NULL ? R_FOLLOW : R_STATE;
+	if (s.sample > 0 && s.follow_path == NULL && s.max_age == 0 &&
+	    !s.own)
+		tool_badusage("--sample needs --follow, --max-age, "
+		    "--constrained-shed or --saturated-shed");
 
 	if (bufrecs == 0)
 		bufrecs = PF_RECSTORE_MAX_RECORDS;

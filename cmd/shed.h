@@ -20,11 +20,11 @@
 #define NPRIO		PF_RECSTORE_CLASSES
 #define MAX_MATCH	64
 /* Downstream is behind when its pipe has had less room for this long. */
-#define BEHIND		(50 * PF_MSEC)
+#define BEHIND		(100 * PF_MSEC)
 #define BEHIND_ROOM	(16 << 10)
 
 /* Why a record was shed; the names are the status file's labels. */
-enum { R_FULL, R_FOLLOW, R_AGE, NREASON };
+enum { R_FULL, R_FOLLOW, R_AGE, R_STATE, NREASON };
 extern const char *const reason_name[NREASON];
 
 struct rule {
@@ -43,6 +43,8 @@ struct shed {
 	struct pf_follow	*follow;
 	const char		*follow_path;
 	int			 follow_warned;
+	int			 own;		/* thresholds on shed's own state */
+	int			 th_why;	/* R_FOLLOW or R_STATE */
 	int			 cshed;		/* --constrained-shed */
 	int			 sshed;		/* --saturated-shed */
 	uint64_t		 max_age;	/* ns, 0: none */

@@ -19,7 +19,7 @@ complete -c shed -l constrained-shed -x -a '1 2 3 4 5 6 7 8 9' -d 'Shed this pri
 complete -c shed -l saturated-shed -x -a '1 2 3 4 5 6 7 8 9' -d 'Shed this priority and above while it is saturated'
 complete -c shed -l mark -d 'After shedding, a record that says what was shed'
 complete -c shed -l max-age -x -d 'Drop records older than DUR'
-complete -c shed -l sample -x -d 'Of what --follow and --max-age shed, keep 1 in N'
+complete -c shed -l sample -x -d 'Of what the follow, state and age triggers shed, keep 1 in N'
 complete -c shed -l time-field -x -d 'Where the time of a record is'
 complete -c shed -l time-format -x -d 'How that time is written' \
 	-a 'epoch\t"Seconds since the epoch (default)"

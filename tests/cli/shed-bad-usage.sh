@@ -33,14 +33,13 @@ usage "--constrained-shed 0" "--constrained-shed" --follow x \
     --constrained-shed 0
 usage "--saturated-shed 10" "--saturated-shed" --follow x \
     --saturated-shed 10
-usage "--saturated-shed without --follow" "need --follow" \
-    --saturated-shed 2
 usage "--max-age alone" "--max-age and --time-field" --max-age 5s
 usage "--time-field alone" "--max-age and --time-field" --time-field 1
 usage "--max-age 0" "--max-age" --max-age 0 --time-field 1
 usage "--sample 0" "--sample" --sample 0 --follow x
 usage "--sample x" "--sample" --sample x --follow x
 usage "--sample alone" "--sample needs" --sample 3
+usage "--constrained-shed 10" "--constrained-shed" --constrained-shed 10
 usage "--time-format x" "--time-format" --time-format x
 usage "--constrained 95%" "--constrained" --constrained 95%
 usage "unknown option" "unrecognized option" --frobnicate

@@ -27,7 +27,7 @@ shed -v --mark -p 1 --buffer-records 40 --dead-letter "$T/dl" < "$T/in" \
 is "$(grep -c '^#pipeflow-shed ' "$T/out")" 1 "one episode: one mark"
 is "$(tail -n 1 "$T/out" | cut -c1-14)" "#pipeflow-shed" \
     "one episode: the mark comes after every record held"
-want=$(counts "$T/dl" | awk '{ printf "dropped=%d full=%d follow=0 age=0", $1, $1
+want=$(counts "$T/dl" | awk '{ printf "dropped=%d full=%d follow=0 age=0 state=0", $1, $1
     for (i = 2; i <= 10; i++) printf " p%d=%d", i - 1, $i }')
 is "$(grep '^#pipeflow-shed ' "$T/out" | cut -d' ' -f2-)" "$want" \
     "one episode: the mark counts what was shed, by priority"
@@ -49,7 +49,7 @@ shed --mark -p .prio --buffer-records 40 --dead-letter "$T/dl" < "$T/in" \
     2> "$T/err" | { sleep 1; cat; } > "$T/out"
 m=$(grep '^{"pipeflow_shed"' "$T/out")
 d=$(wc -l < "$T/dl" | tr -d ' ')
-like "$m" "^\{\"pipeflow_shed\":\{\"dropped\":$d,\"full\":$d,\"follow\":0,\"age\":0,\"priority\":\{\"1\":[0-9]+,.*\"9\":[0-9]+\}\}\}\$" \
+like "$m" "^\{\"pipeflow_shed\":\{\"dropped\":$d,\"full\":$d,\"follow\":0,\"age\":0,\"state\":0,\"priority\":\{\"1\":[0-9]+,.*\"9\":[0-9]+\}\}\}\$" \
     "JSON: the mark is a JSON object"
 if command -v python3 > /dev/null 2>&1; then
 	printf '%s\n' "$m" | python3 -c 'import json, sys; json.load(sys.stdin)'
@@ -59,19 +59,22 @@ else
 fi
 
 # Two episodes, --settle apart: two marks, each counting its own.
-rm -f "$T/a" "$T/b" "$T/dl"
+rm -f "$T/a" "$T/b" "$T/dl" "$T/cpid"
 mkfifo "$T/a" "$T/b"
-cat < "$T/b" > "$T/out" &
+# The consumer stops itself once its FIFO is open: no stop mid-open.
+sh -c 'echo $$ > "$0"; kill -STOP $$; exec cat' "$T/cpid" < "$T/b" \
+    > "$T/out" &
 c=$!
 shed -v --mark -p 1 --buffer-records 40 --settle 200ms \
     --dead-letter "$T/dl" < "$T/a" > "$T/b" 2> "$T/err" &
 q=$!
 exec 3> "$T/a"
+wait_until 10 is_stopped $c
+ok $? "two episodes: the consumer is ready, stopped"
 burst() {
 	awk -v pad="$pad" -v b=$1 'BEGIN { srand(b); for (i = 0; i < 1500; i++)
 	    printf "%d %d-%d %s\n", 1 + int(rand() * 9), b, i, pad }'
 }
-kill -STOP $c
 burst 1 >&3
 sleep 0.5
 kill -CONT $c

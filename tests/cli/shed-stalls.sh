@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # A random stream through shed while the consumer is stopped and
-# continued at random: every priority 0 record arrives, delivered records
+# continued at random, now and then for longer than shed waits before it
+# finds it behind: every priority 0 record arrives, delivered records
 # keep their input order, the zstd dead-letter file read back by
 # `spill --drain' holds exactly the shed records, and the counts add up:
 # at exit (received = delivered + dropped), by priority, and in every
@@ -43,6 +44,10 @@ while alive $q && [ $n -lt 400 ]; do
 		END { exit !(d == sp && i >= o + d) }' "$T/snap" || bad=$((bad + 1))
 		n=$((n + 1))
 	fi
+	# Now and then a stop long enough for shed to find it behind.
+	case $n in
+	5|15|25) kill -STOP $c; sleep 0.3; kill -CONT $c ;;
+	esac
 	sleep 0.02
 done
 wait $q

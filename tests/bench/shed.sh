@@ -127,13 +127,15 @@ while IFS='|' read -r key cmd; do
     [ -n "${rsss[$key]:-}" ] && rss[$key]=$(median ${rsss[$key]}) || rss[$key]=-
 done < <(stages)
 
-# The paced run: producer at rate, consumer at half of it.
+# The paced runs: producer at rate, consumer at half of it; shed with
+# the full trigger only, then with thresholds on its own state too.
 paced=""
-if [ "$have_pv" = 1 ]; then
-    head -c $((rate * SHED_SECS)) "$input" > "$tmp/paced"
+paced_run() {  # LABEL SHED-OPTIONS...
+    local label=$1 nin nout complete a b p pu ps pk
+    shift
     rm -f "$tmp/usage"
     pv -q -L "$rate" "$tmp/paced" |
-        /usr/bin/time -f '%U %S %M' -o "$tmp/usage" "$SHED" -q -p 1 --buffer "$SHED_BUFFER" |
+        /usr/bin/time -f '%U %S %M' -o "$tmp/usage" "$SHED" -q -p 1 "$@" |
         pv -q -L $((rate / 2)) > "$tmp/pout"
     read -r pu ps pk < "$tmp/usage"
     nin=$(wc -l < "$tmp/paced")
@@ -144,10 +146,16 @@ if [ "$have_pv" = 1 ]; then
         b=$(grep -c "^$p " "$tmp/pout")
         [ "$a" = "$b" ] || complete="no (priority $p: $b of $a)"
     done
-    paced=$(awk -v i="$nin" -v o="$nout" -v u="$pu" -v s="$ps" -v k="$pk" \
-        -v secs="$SHED_SECS" -v r="$rate" -v c="$complete" -v b="$SHED_BUFFER" 'BEGIN {
-        printf "| paced: producer %.0f MB/s, consumer half, --buffer %s | %.1f%% shed | CPU %.2f s of %d s | RSS %.1f MiB | priorities 0-3 complete: %s |\n",
-            r / 1e6, b, 100 * (i - o) / i, u + s, secs, k / 1024, c }')
+    awk -v i="$nin" -v o="$nout" -v u="$pu" -v s="$ps" -v k="$pk" \
+        -v secs="$SHED_SECS" -v r="$rate" -v c="$complete" -v l="$label" 'BEGIN {
+        printf "| %s; producer %.0f MB/s, consumer half | %.1f%% shed | CPU %.2f s of %d s | RSS %.1f MiB | priorities 0-3 complete: %s |\n",
+            l, r / 1e6, 100 * (i - o) / i, u + s, secs, k / 1024, c }'
+}
+if [ "$have_pv" = 1 ]; then
+    head -c $((rate * SHED_SECS)) "$input" > "$tmp/paced"
+    paced=$(paced_run "--buffer $SHED_BUFFER" --buffer "$SHED_BUFFER"
+        paced_run "--buffer $SHED_BUFFER --constrained-shed 8 --saturated-shed 5" \
+            --buffer "$SHED_BUFFER" --constrained-shed 8 --saturated-shed 5)
 fi
 
 run_context

@@ -140,12 +140,14 @@ paced_run() {  # LABEL SHED-OPTIONS...
     read -r pu ps pk < "$tmp/usage"
     nin=$(wc -l < "$tmp/paced")
     nout=$(wc -l < "$tmp/pout")
-    complete=yes
+    complete=""
     for p in 0 1 2 3; do
         a=$(grep -c "^$p " "$tmp/paced")
         b=$(grep -c "^$p " "$tmp/pout")
-        [ "$a" = "$b" ] || complete="no (priority $p: $b of $a)"
+        [ "$a" = "$b" ] || complete="$complete${complete:+, }priority $p: $b of $a"
     done
+    complete=${complete:+no ($complete)}
+    complete=${complete:-yes}
     awk -v i="$nin" -v o="$nout" -v u="$pu" -v s="$ps" -v k="$pk" \
         -v secs="$SHED_SECS" -v r="$rate" -v c="$complete" -v l="$label" 'BEGIN {
         printf "| %s; producer %.0f MB/s, consumer half | %.1f%% shed | CPU %.2f s of %d s | RSS %.1f MiB | priorities 0-3 complete: %s |\n",

@@ -47,6 +47,12 @@ probe() {
 		prefix="--dead --dead-letter"
 		none=-r
 		;;
+	shed)
+		values="--time-format rfc3339 --default-priority 7"
+		exact='^epoch epoch-ms epoch-us rfc3339$'
+		prefix="--dead --dead-letter"
+		none=--buffer
+		;;
 	lagwatch)
 		values="--format json --time-format rfc3339"
 		exact='^text json prom$'

@@ -113,10 +113,11 @@ static void
 usage(void)
 {
 	printf("usage: %s [-hqVvz] [-i DUR] [-o FILE] [-t SEP] [--bytes] "
-	    "[--format FMT] [--log FILE]\n"
-	    "              [--time-field FIELD] [--time-format FMT] "
-	    "[--age-target DUR] [--stall DUR]\n"
-	    "              [options] [FILE]\n"
+	    "[--format FMT]\n"
+	    "                [--log FILE] [--time-field FIELD] "
+	    "[--time-format FMT]\n"
+	    "                [--age-target DUR] [--stall DUR] [options] "
+	    "[FILE]\n"
 	    "       %s --watch [--once] [--check] [--format FMT] [DIR]\n"
 	    "Pass data through unchanged and measure it: rates, waits, "
 	    "record ages,\nand at exit which side held the pipeline back.\n\n"
@@ -132,8 +133,8 @@ usage(void)
 	    "a stall (5s)\n"
 	    "      --watch             show every stage's status instead\n"
 	    "      --once              with --watch: one snapshot, then exit\n"
-	    "      --check             with --watch: exit 3 if a stage is "
-	    "saturated or stalled\n"
+	    "      --check             with --watch: exit 3 on a saturated or "
+	    "stalled stage\n"
 	    "%s\n"
 	    "See lagwatch(1) and pipeflow(7).\n", getprogname(),
 	    getprogname(), pf_opts_help);

@@ -63,7 +63,16 @@ tool_options_done(struct pf_opts *o, void (*usage)(void), int argc,
 	if (o->help)
 		usage();
 	if (o->version) {
-		printf("%s (pipeflow) %s\n", getprogname(), PACKAGE_VERSION);
+		/* As coreutils prints it: name, copyright, license. */
+		printf("%s (pipeflow) %s\n"
+		    "Copyright (c) %s The pipeflow authors.\n"
+		    "License ISC: <https://spdx.org/licenses/ISC.html>.\n"
+		    "This is free software: you are free to change and "
+		    "redistribute it.\n"
+		    "There is NO WARRANTY, to the extent permitted by law.\n",
+		    getprogname(), PACKAGE_VERSION, PF_COPYRIGHT_YEARS);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			err(1, "stdout");
 		exit(0);
 	}
 	if (argc > maxargs)

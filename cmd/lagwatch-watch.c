@@ -527,9 +527,9 @@ watch_live(const char *dir, const struct watch_opts *o, struct scan *cur)
 		if ((tm = localtime(&t)) == NULL ||
 		    strftime(tbuf, sizeof(tbuf), "%H:%M:%S", tm) == 0)
 			tbuf[0] = '\0';
-		fprintf(fp, "%.*s  %s  %zu stages, %d saturated, %d stale",
+		fprintf(fp, "%.*s  %s  %zu %s, %d saturated, %d stale",
 		    ws.ws_col > 60 ? ws.ws_col - 50 : 10, dir, tbuf, cur->n,
-		    saturated, stale);
+		    cur->n == 1 ? "stage" : "stages", saturated, stale);
 		if (cur->skipped > 0)
 			fprintf(fp, ", %zu unreadable", cur->skipped);
 		fputs(failed ? "  (cannot read the directory)\n" : "\n", fp);

@@ -63,6 +63,8 @@ struct lagwatch {
 	struct pf_hist	 last;		/* of the last whole one */
 	int		 has_last;
 	struct pf_hist	 all;
+	double		 age_sum;	/* of every timed record, seconds */
+	uint64_t	 age_count;
 	uint64_t	 last_age;
 	uint64_t	 no_time;
 
@@ -165,6 +167,8 @@ lw_record(void *arg, struct pf_engine *eng, const struct pf_record *r,
 	wall = (int64_t)now + lw->wall_off;
 	lw->last_age = t < wall ? (uint64_t)(wall - t) : 0;
 	pf_hist_add(&lw->iv, lw->last_age);	/* into all at its end */
+	lw->age_sum += (double)lw->last_age / 1e9;
+	lw->age_count++;
 	return (PF_KEEP);
 }
 
@@ -471,15 +475,31 @@ lw_metrics(FILE *f, const char *labels, void *arg)
 	static const double	 q[3] = { 0.5, 0.95, 0.99 };
 	int			 i;
 
-	/* The last whole interval: the current one may have just begun. */
-	h = lw->has_last ? &lw->last : &lw->iv;
-	/* Quantiles make it a summary; promtool refuses them on a gauge. */
-	fprintf(f, "# HELP pipeflow_lagwatch_age_seconds Age of the records "
-	    "of the last interval.\n# TYPE pipeflow_lagwatch_age_seconds "
-	    "summary\n");
-	for (i = 0; i < 3; i++)
-		fprintf(f, "pipeflow_lagwatch_age_seconds{%s,quantile=\"%g\"} "
-		    "%.6f\n", labels, q[i], pf_hist_quantile(h, q[i]) / 1e9);
+	/*
+	 * A summary, as Prometheus reads one: quantiles of the last whole
+	 * interval (the current one may have just begun; NaN when it had
+	 * no timed record), _sum and _count over the whole run.  Without
+	 * --time-field there are no ages: no family at all.
+	 */
+	if (lw->has_field) {
+		h = lw->has_last ? &lw->last : &lw->iv;
+		fprintf(f, "# HELP pipeflow_lagwatch_age_seconds Age of the "
+		    "records as they pass.\n"
+		    "# TYPE pipeflow_lagwatch_age_seconds summary\n");
+		for (i = 0; i < 3; i++) {
+			fprintf(f, "pipeflow_lagwatch_age_seconds{%s,"
+			    "quantile=\"%g\"} ", labels, q[i]);
+			if (pf_hist_count(h) == 0)
+				fputs("NaN\n", f);
+			else
+				fprintf(f, "%.6f\n",
+				    pf_hist_quantile(h, q[i]) / 1e9);
+		}
+		fprintf(f, "pipeflow_lagwatch_age_seconds_sum{%s} %.6f\n"
+		    "pipeflow_lagwatch_age_seconds_count{%s} %llu\n",
+		    labels, lw->age_sum, labels,
+		    (unsigned long long)lw->age_count);
+	}
 	fprintf(f, "# HELP pipeflow_lagwatch_stalls_total Stalls seen.\n"
 	    "# TYPE pipeflow_lagwatch_stalls_total counter\n"
 	    "pipeflow_lagwatch_stalls_total{%s} %llu\n"

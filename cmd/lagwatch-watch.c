@@ -32,6 +32,7 @@
 #include "pipeflow.h"
 #include "follow.h"
 #include "lagwatch.h"
+#include "tool.h"
 
 #define WATCH_INTERVAL	(200 * PF_MSEC)	/* default refresh */
 #define WATCH_ONCE_MORE	(500 * PF_MSEC)	/* --once waits for rates */
@@ -404,7 +405,9 @@ lagwatch_watch(const struct watch_opts *o)
 		warn("%s", dir);
 		return (1);
 	}
-	if (!o->once && !o->check && !o->json && isatty(STDOUT_FILENO))
+	/* The live view moves the cursor: not on a dumb terminal. */
+	if (!o->once && !o->check && !o->json && isatty(STDOUT_FILENO) &&
+	    tool_term_capable())
 		return (watch_live(dir, o, &cur));
 
 	/* Nothing to rate in an empty directory: answer at once. */

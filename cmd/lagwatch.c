@@ -630,7 +630,7 @@ main(int argc, char *argv[])
 		w.dir = argc == 1 ? argv[0] : NULL;
 		w.json = lw.fmt == FMT_JSON;
 		w.interval_ns = iset ? lw.interval : 200 * PF_MSEC;
-		w.color = getenv("NO_COLOR") == NULL;
+		w.color = tool_term_color();
 		return (lagwatch_watch(&w));
 	}
 
@@ -642,10 +642,14 @@ main(int argc, char *argv[])
 	lw.log = stderr;
 	if (logf != NULL && (lw.log = fopen(logf, "ae")) == NULL)
 		err(1, "--log: %s", logf);
-	/* A live line only in the foreground of a terminal: no log, no -q. */
+	/*
+	 * A live line only in the foreground of a terminal that can redraw
+	 * it (not TERM=dumb): no log, no -q.
+	 */
 	lw.tty = !lw.quiet && logf == NULL && !fmtset &&
-	    isatty(STDERR_FILENO) && tcgetpgrp(STDERR_FILENO) == getpgrp();
-	lw.color = getenv("NO_COLOR") == NULL;
+	    isatty(STDERR_FILENO) && tcgetpgrp(STDERR_FILENO) == getpgrp() &&
+	    tool_term_capable();
+	lw.color = tool_term_color();
 	if ((lang = getenv("LC_ALL")) == NULL || *lang == '\0')
 		if ((lang = getenv("LC_CTYPE")) == NULL || *lang == '\0')
 			lang = getenv("LANG");

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pipeflow.h"
 #include "tool.h"
@@ -101,4 +102,20 @@ tool_duration(const char *name, const char *arg)
 	if (pf_parse_duration(arg, &v, &errstr) == -1)
 		tool_badusage("%s=%s: %s", name, arg, errstr);
 	return (v);
+}
+
+int
+tool_term_capable(void)
+{
+	const char	*term = getenv("TERM");
+
+	return (term != NULL && *term != '\0' && strcmp(term, "dumb") != 0);
+}
+
+int
+tool_term_color(void)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	return (tool_term_capable() && (nc == NULL || *nc == '\0'));
 }

@@ -71,7 +71,8 @@ else
 	echo "ok $_tap_n # SKIP promtool is not installed"
 fi
 ls -a "$T/st" > "$T/ls"
-is "$(grep -c -v '^\.\.\{0,1\}$' "$T/ls")" 1 "nothing else in the directory"
+is "$(grep -v '^\.\.\{0,1\}$' "$T/ls" | tr '\n' ' ')" ".q1.lock q1.prom " \
+    "nothing else in the directory than the file and its lock"
 
 kill -CONT "$(cat "$T/cpid")"
 wait $q

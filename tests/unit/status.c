@@ -593,7 +593,8 @@ test_refuse(void)
 
 	(void)snprintf(target, sizeof(target), "%s/st", base);
 	(void)snprintf(dir, sizeof(dir), "%s/link", base);
-	(void)symlink(target, dir);
+	if (symlink(target, dir) == -1)
+		ok(0, "symlink: %s", strerror(errno));
 	errstr = NULL;
 	errno = 0;
 	st = pf_status_open(dir, "s", "t", &errstr);

@@ -93,15 +93,15 @@ order "$T/states" '^constrained$' '^saturated$' '^recovery$' \
     '^normal$'
 ok $? "--on-state ran with PIPEFLOW_STATE for each state in turn"
 
-# Input that stays open until the file "$T/eof" appears.
+# Input that stays open until the file "$T/eof" appears (removed before
+# the pipeline starts: removed inside, it could go after the test made it).
 until_eof() {
-	rm -f "$T/eof"
 	seq 1 10
 	while [ ! -e "$T/eof" ]; do sleep 0.05; done
 }
 
 # Without --name the stage is bqueue-PID.
-rm -rf "$T/st"
+rm -rf "$T/st" "$T/eof"
 until_eof | PIPEFLOW_STATUS_DIR=$T/st bqueue \
     --status-interval 50ms > "$T/out" &
 q=$!
@@ -114,6 +114,7 @@ ok $? "without --name: removed at exit"
 
 # No $PIPEFLOW_STATUS_DIR: $XDG_RUNTIME_DIR/pipeflow.
 mkdir -m 700 "$T/xdg"
+rm -f "$T/eof"
 until_eof | XDG_RUNTIME_DIR=$T/xdg bqueue --name q2 \
     --status-interval 50ms > "$T/out" &
 q=$!

@@ -5,6 +5,12 @@ set -u
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pftest.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
+# The default status directory, $XDG_RUNTIME_DIR/pipeflow, private to the
+# test: tests that run side by side may use the same --name, which one
+# directory holds once.
+mkdir -m 700 "$T/run" || exit 99
+XDG_RUNTIME_DIR=$T/run
+export XDG_RUNTIME_DIR
 _tap_n=0
 _tap_failed=0
 

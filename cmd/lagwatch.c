@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <err.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -377,6 +379,25 @@ lw_line(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 	fflush(lw->log);
 }
 
+/*
+ * The live line's parts, most important first: the rate, the state, the
+ * age, the count, the byte rate, the sparkline.  A line that would not
+ * fit the terminal drops them from the end of this list, since a line
+ * that wraps leaves a stale row at every redraw.
+ */
+enum lw_part { LP_STATE, LP_AGE, LP_COUNT, LP_BYTES, LP_SPARK, LP_N };
+
+/* The width of the terminal on stderr, 0 if unknown. */
+static int
+lw_cols(void)
+{
+	struct winsize	ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == -1)
+		return (0);
+	return (ws.ws_col);
+}
+
 /* The live line on a terminal, redrawn in place. */
 static void
 lw_tty(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
@@ -388,10 +409,11 @@ lw_tty(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 	static const char		 ascii[] = " .:-=+*#%";
 	char				 r[2][16], b[16], a[16];
 	char				 sp[SPARK * 4 + 1];
+	char				 head[128];
 	const char			*st, *on = "", *off = "";
 	const struct pf_hist		*h;
 	double				 max = 0;
-	int				 i, k;
+	int				 i, k, cols, len, w[LP_N], show[LP_N];
 
 	if (final) {
 		if (lw->drawn)
@@ -428,9 +450,43 @@ lw_tty(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 	/* Just after a roll the interval is empty: show the last one. */
 	h = pf_hist_count(&lw->iv) == 0 && lw->has_last ? &lw->last : &lw->iv;
 	pf_format_duration(a, sizeof(a), pf_hist_quantile(h, 0.99));
-	fprintf(stderr, "\r\033[K%s: %s rec/s %s/s | %s rec | %s%s%s %s",
-	    lw->stage, r[0], b, r[1], on, st, off, sp);
-	if (lw->has_field)
+
+	/* Each part's width on the screen; escapes and UTF-8 take none. */
+	len = snprintf(head, sizeof(head), "%s: %s rec/s", lw->stage, r[0]);
+	if (len < 0)
+		return;
+	if (len >= (int)sizeof(head))
+		len = (int)sizeof(head) - 1;
+	w[LP_BYTES] = (int)strlen(b) + 3;		/* " %s/s" */
+	w[LP_COUNT] = (int)strlen(r[1]) + 7;		/* " | %s rec" */
+	w[LP_STATE] = (int)strlen(st) + 3;		/* " | %s" */
+	w[LP_SPARK] = lw->nspark > 0 ? lw->nspark + 1 : 0;
+	w[LP_AGE] = lw->has_field ? (int)strlen(a) + 11 : 0;
+	for (i = 0; i < LP_N; i++)
+		show[i] = w[i] > 0;
+	/* The last column stays free: writing there may wrap at once. */
+	if ((cols = lw_cols()) > 0) {
+		k = len;
+		for (i = 0; i < LP_N; i++)
+			k += w[i];
+		for (i = LP_N - 1; i >= 0 && k > cols - 1; i--)
+			if (show[i]) {
+				show[i] = 0;
+				k -= w[i];
+			}
+		if (len > cols - 1)
+			len = cols > 1 ? cols - 1 : 0;
+	}
+	fprintf(stderr, "\r\033[K%.*s", len, head);
+	if (show[LP_BYTES])
+		fprintf(stderr, " %s/s", b);
+	if (show[LP_COUNT])
+		fprintf(stderr, " | %s rec", r[1]);
+	if (show[LP_STATE])
+		fprintf(stderr, " | %s%s%s", on, st, off);
+	if (show[LP_SPARK])
+		fprintf(stderr, " %s", sp);
+	if (show[LP_AGE])
 		fprintf(stderr, " | age p99 %s", a);
 	fflush(stderr);
 	lw->drawn = 1;

@@ -51,11 +51,11 @@ static const struct option longopts[] = {
 static void
 usage(void)
 {
-	printf("usage: %s [-hqVvz] [-m SIZE] [-n COUNT] [-o FILE] [--bytes] "
-	    "[--on-full POLICY]\n"
-	    "              [--timeout DUR] [--start-at PCT] "
-	    "[--dead-letter FILE] [--name NAME]\n"
-	    "              [options] [FILE]\n"
+	printf("usage: %s [-hqVvz] [-m SIZE] [-n COUNT] [-o FILE] [--bytes]\n"
+	    "              [--on-full POLICY] [--timeout DUR] "
+	    "[--start-at PCT]\n"
+	    "              [--dead-letter FILE] [--name NAME] [options] "
+	    "[FILE]\n"
 	    "Buffer records between two pipeline stages, within bounds.\n\n"
 	    "  -m, --memory SIZE       buffer at most SIZE bytes "
 	    "(default 64M)\n"

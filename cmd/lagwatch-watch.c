@@ -32,6 +32,7 @@
 #include "pipeflow.h"
 #include "follow.h"
 #include "lagwatch.h"
+#include "tool.h"
 
 #define WATCH_INTERVAL	(200 * PF_MSEC)	/* default refresh */
 #define WATCH_ONCE_MORE	(500 * PF_MSEC)	/* --once waits for rates */
@@ -224,35 +225,103 @@ watch_num(char *buf, size_t len, double v)
 	return (buf);
 }
 
+/* The table's columns, and the order in which a narrow terminal drops them. */
+enum { WC_STAGE, WC_TOOL, WC_STATE, WC_IN, WC_OUT, WC_BUF, WC_PIPE, WC_AGE,
+    WC_DROPS, WC_N };
+static const int	 watch_dropped[] = { WC_TOOL, WC_PIPE, WC_AGE, WC_BUF,
+			     WC_DROPS, WC_OUT };
+static const char	*watch_heads[WC_N] = { "STAGE", "TOOL", "STATE", "IN/s",
+			     "OUT/s", "BUF%", "PIPE%", "AGE", "DROPS" };
+
+/* The width the shown columns take, with a space between each two. */
+static int
+watch_width(const int *w, const int *show)
+{
+	int	i, t = -1;
+
+	for (i = 0; i < WC_N; i++)
+		if (show[i])
+			t += w[i] + 1;
+	return (t);
+}
+
+/* One line of the table: the shown columns of cell[], padded to w[]. */
+static void
+watch_line(FILE *fp, const int *w, const int *show, char cell[][72],
+    const char *on)
+{
+	int	i, first = 1, l;
+
+	for (i = 0; i < WC_N; i++) {
+		if (!show[i])
+			continue;
+		if (!first)
+			fputc(' ', fp);
+		first = 0;
+		l = (int)strlen(cell[i]);
+		if (l > w[i])
+			l = w[i];
+		if (i <= WC_STATE) {
+			/* Words to the left; the state in its colour. */
+			if (i == WC_STATE && on != NULL)
+				fprintf(fp, "%s%.*s\033[0m", on, l, cell[i]);
+			else
+				fprintf(fp, "%.*s", l, cell[i]);
+			if (i != WC_N - 1)
+				fprintf(fp, "%*s", w[i] - l, "");
+		} else
+			fprintf(fp, "%*.*s", w[i], l, cell[i]);
+	}
+	fputc('\n', fp);
+}
+
 /*
  * width is the terminal's (0: no limit) and rows how many stages fit (0:
- * all); long names are cut so that a line never wraps.
+ * all).  So that a line never wraps, long names are cut and, where that
+ * is not enough, columns go: the tool, the pipe fill, the age, the buffer
+ * fill, the drops, the output rate; the stage, its state and its input
+ * rate stay.
  */
 static void
 watch_table(FILE *fp, const struct scan *s, int width, int rows, int color)
 {
 	const struct row	*r;
 	const char		*state, *on;
-	char			 in[16], out[16], buf[16], pf[16], age[16];
-	char			 drops[16], word[32], name[sizeof(r->st.name)];
+	char			 cell[WC_N][72], name[sizeof(r->st.name)];
 	size_t			 i, n, len, head;
-	int			 nw = 5, tw = 4, l;
+	int			 w[WC_N] = { 5, 4, 17, 6, 6, 5, 5, 7, 6 };
+	int			 show[WC_N], nw, l, k;
 
 	for (i = 0; i < s->n; i++) {
-		if ((l = (int)strlen(s->rows[i].st.name)) > nw)
-			nw = l;
-		if ((l = (int)strlen(s->rows[i].st.tool)) > tw)
-			tw = l;
+		if ((l = (int)strlen(s->rows[i].st.name)) > w[WC_STAGE])
+			w[WC_STAGE] = l;
+		if ((l = (int)strlen(s->rows[i].st.tool)) > w[WC_TOOL])
+			w[WC_TOOL] = l;
 	}
-	/* The other columns take 60, and one more keeps off the margin. */
-	if (width > 0 && nw + tw + 61 > width) {
-		tw = tw > 8 ? 8 : tw;
-		nw = width - tw - 61 < 8 ? 8 : width - tw - 61;
+	for (k = 0; k < WC_N; k++)
+		show[k] = 1;
+	nw = w[WC_STAGE];
+	/* One column more keeps off the margin. */
+	if (width > 0 && watch_width(w, show) > width - 1) {
+		if (w[WC_TOOL] > 8)
+			w[WC_TOOL] = 8;
+		if (w[WC_STAGE] > 8)
+			w[WC_STAGE] = 8;
+		for (k = 0; k < (int)(sizeof(watch_dropped) /
+		    sizeof(watch_dropped[0])) &&
+		    watch_width(w, show) > width - 1; k++)
+			show[watch_dropped[k]] = 0;
+		if ((l = watch_width(w, show) - (width - 1)) > 0)
+			w[WC_STAGE] = w[WC_STAGE] - l < 5 ? 5 : w[WC_STAGE] - l;
+		if ((l = (width - 1) - watch_width(w, show)) > 0)
+			w[WC_STAGE] = w[WC_STAGE] + l > nw ? nw :
+			    w[WC_STAGE] + l;
 	}
+	nw = w[WC_STAGE];
 	n = rows > 0 && (size_t)rows < s->n ? (size_t)rows - 1 : s->n;
-	fprintf(fp, "%-*s %-*s %-17s %6s %6s %5s %5s %7s %6s\n", nw, "STAGE",
-	    tw, "TOOL", "STATE", "IN/s", "OUT/s", "BUF%", "PIPE%", "AGE",
-	    "DROPS");
+	for (k = 0; k < WC_N; k++)
+		(void)snprintf(cell[k], sizeof(cell[k]), "%s", watch_heads[k]);
+	watch_line(fp, w, show, cell, NULL);
 	for (i = 0; i < n; i++) {
 		r = s->by[i];
 		/* Names tend to differ at the end: cut in the middle. */
@@ -262,31 +331,33 @@ watch_table(FILE *fp, const struct scan *s, int width, int rows, int color)
 			    r->st.name, r->st.name + len + head + 1 - nw);
 		} else
 			memcpy(name, r->st.name, sizeof(name));
+		(void)snprintf(cell[WC_STAGE], sizeof(cell[0]), "%s", name);
+		(void)snprintf(cell[WC_TOOL], sizeof(cell[0]), "%s",
+		    r->st.tool);
 		state = r->st.state < 0 ? "unknown" :
 		    pf_state_name((enum pf_state)r->st.state);
-		(void)snprintf(word, sizeof(word), "%s%s", state,
+		(void)snprintf(cell[WC_STATE], sizeof(cell[0]), "%s%s", state,
 		    r->stale ? " stale" : "");
 		if (r->st.buffer_capacity == 0)
-			(void)snprintf(buf, sizeof(buf), "-");
+			(void)snprintf(cell[WC_BUF], sizeof(cell[0]), "-");
 		else
-			(void)snprintf(buf, sizeof(buf), "%.0f%%", 100.0 *
-			    r->st.buffer_bytes / r->st.buffer_capacity);
+			(void)snprintf(cell[WC_BUF], sizeof(cell[0]), "%.0f%%",
+			    100.0 * r->st.buffer_bytes / r->st.buffer_capacity);
 		if (r->st.output_pipe_fill < 0)
-			(void)snprintf(pf, sizeof(pf), "-");
+			(void)snprintf(cell[WC_PIPE], sizeof(cell[0]), "-");
 		else
-			(void)snprintf(pf, sizeof(pf), "%.0f%%",
+			(void)snprintf(cell[WC_PIPE], sizeof(cell[0]), "%.0f%%",
 			    100 * r->st.output_pipe_fill);
-		pf_format_duration(age, sizeof(age),
+		pf_format_duration(cell[WC_AGE], sizeof(cell[0]),
 		    (uint64_t)(r->st.oldest_age * PF_NSEC));
+		watch_num(cell[WC_IN], sizeof(cell[0]), r->in_rate);
+		watch_num(cell[WC_OUT], sizeof(cell[0]), r->out_rate);
+		watch_num(cell[WC_DROPS], sizeof(cell[0]),
+		    (double)r->st.dropped);
 		on = !color ? NULL : r->stale ||
 		    r->st.state == PF_STATE_SATURATED ? "\033[31m" :
 		    watch_severity(r) > 0 ? "\033[33m" : NULL;
-		fprintf(fp, "%-*.*s %-*.*s %s%s%s%*s %6s %6s %5s %5s %7s %6s\n",
-		    nw, nw, name, tw, tw, r->st.tool, on ? on : "", word,
-		    on ? "\033[0m" : "", 17 - (int)strlen(word), "",
-		    watch_num(in, sizeof(in), r->in_rate),
-		    watch_num(out, sizeof(out), r->out_rate), buf, pf, age,
-		    watch_num(drops, sizeof(drops), (double)r->st.dropped));
+		watch_line(fp, w, show, cell, on);
 	}
 	if (n < s->n)
 		fprintf(fp, "(%zu more)\n", s->n - n);
@@ -404,7 +475,9 @@ lagwatch_watch(const struct watch_opts *o)
 		warn("%s", dir);
 		return (1);
 	}
-	if (!o->once && !o->check && !o->json && isatty(STDOUT_FILENO))
+	/* The live view moves the cursor: not on a dumb terminal. */
+	if (!o->once && !o->check && !o->json && isatty(STDOUT_FILENO) &&
+	    tool_term_capable())
 		return (watch_live(dir, o, &cur));
 
 	/* Nothing to rate in an empty directory: answer at once. */
@@ -481,6 +554,8 @@ watch_live(const char *dir, const struct watch_opts *o, struct scan *cur)
 	sigset_t		 mask, omask;
 	FILE			*fp;
 	char			*frame = NULL, *p, tbuf[16];
+	char			 head[PATH_MAX + 160], skip[48];
+	int			 hlen;
 	size_t			 len = 0, i;
 	struct tm		*tm;
 	time_t			 t;
@@ -527,12 +602,21 @@ watch_live(const char *dir, const struct watch_opts *o, struct scan *cur)
 		if ((tm = localtime(&t)) == NULL ||
 		    strftime(tbuf, sizeof(tbuf), "%H:%M:%S", tm) == 0)
 			tbuf[0] = '\0';
-		fprintf(fp, "%.*s  %s  %zu stages, %d saturated, %d stale",
-		    ws.ws_col > 60 ? ws.ws_col - 50 : 10, dir, tbuf, cur->n,
-		    saturated, stale);
+		/* The heading too stays off the last column. */
+		skip[0] = '\0';
 		if (cur->skipped > 0)
-			fprintf(fp, ", %zu unreadable", cur->skipped);
-		fputs(failed ? "  (cannot read the directory)\n" : "\n", fp);
+			(void)snprintf(skip, sizeof(skip), ", %zu unreadable",
+			    cur->skipped);
+		hlen = snprintf(head, sizeof(head),
+		    "%.*s  %s  %zu %s, %d saturated, %d stale%s%s",
+		    ws.ws_col > 60 ? ws.ws_col - 50 : 10, dir, tbuf, cur->n,
+		    cur->n == 1 ? "stage" : "stages", saturated, stale, skip,
+		    failed ? "  (cannot read the directory)" : "");
+		if (hlen >= (int)sizeof(head))
+			hlen = (int)sizeof(head) - 1;
+		if (hlen > ws.ws_col - 1)
+			hlen = ws.ws_col - 1;
+		fprintf(fp, "%.*s\n", hlen < 0 ? 0 : hlen, head);
 		/* The last line stays empty: writing it would scroll. */
 		watch_table(fp, cur, ws.ws_col, ws.ws_row - 3, o->color);
 		if (fclose(fp) != 0)

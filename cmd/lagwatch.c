@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <err.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -63,6 +65,8 @@ struct lagwatch {
 	struct pf_hist	 last;		/* of the last whole one */
 	int		 has_last;
 	struct pf_hist	 all;
+	double		 age_sum;	/* of every timed record, seconds */
+	uint64_t	 age_count;
 	uint64_t	 last_age;
 	uint64_t	 no_time;
 
@@ -113,10 +117,11 @@ static void
 usage(void)
 {
 	printf("usage: %s [-hqVvz] [-i DUR] [-o FILE] [-t SEP] [--bytes] "
-	    "[--format FMT] [--log FILE]\n"
-	    "              [--time-field FIELD] [--time-format FMT] "
-	    "[--age-target DUR] [--stall DUR]\n"
-	    "              [options] [FILE]\n"
+	    "[--format FMT]\n"
+	    "                [--log FILE] [--time-field FIELD] "
+	    "[--time-format FMT]\n"
+	    "                [--age-target DUR] [--stall DUR] [options] "
+	    "[FILE]\n"
 	    "       %s --watch [--once] [--check] [--format FMT] [DIR]\n"
 	    "Pass data through unchanged and measure it: rates, waits, "
 	    "record ages,\nand at exit which side held the pipeline back.\n\n"
@@ -132,8 +137,8 @@ usage(void)
 	    "a stall (5s)\n"
 	    "      --watch             show every stage's status instead\n"
 	    "      --once              with --watch: one snapshot, then exit\n"
-	    "      --check             with --watch: exit 3 if a stage is "
-	    "saturated or stalled\n"
+	    "      --check             with --watch: exit 3 on a saturated or "
+	    "stalled stage\n"
 	    "%s\n"
 	    "See lagwatch(1) and pipeflow(7).\n", getprogname(),
 	    getprogname(), pf_opts_help);
@@ -164,6 +169,8 @@ lw_record(void *arg, struct pf_engine *eng, const struct pf_record *r,
 	wall = (int64_t)now + lw->wall_off;
 	lw->last_age = t < wall ? (uint64_t)(wall - t) : 0;
 	pf_hist_add(&lw->iv, lw->last_age);	/* into all at its end */
+	lw->age_sum += (double)lw->last_age / 1e9;
+	lw->age_count++;
 	return (PF_KEEP);
 }
 
@@ -372,6 +379,25 @@ lw_line(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 	fflush(lw->log);
 }
 
+/*
+ * The live line's parts, most important first: the rate, the state, the
+ * age, the count, the byte rate, the sparkline.  A line that would not
+ * fit the terminal drops them from the end of this list, since a line
+ * that wraps leaves a stale row at every redraw.
+ */
+enum lw_part { LP_STATE, LP_AGE, LP_COUNT, LP_BYTES, LP_SPARK, LP_N };
+
+/* The width of the terminal on stderr, 0 if unknown. */
+static int
+lw_cols(void)
+{
+	struct winsize	ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == -1)
+		return (0);
+	return (ws.ws_col);
+}
+
 /* The live line on a terminal, redrawn in place. */
 static void
 lw_tty(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
@@ -383,10 +409,11 @@ lw_tty(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 	static const char		 ascii[] = " .:-=+*#%";
 	char				 r[2][16], b[16], a[16];
 	char				 sp[SPARK * 4 + 1];
+	char				 head[128];
 	const char			*st, *on = "", *off = "";
 	const struct pf_hist		*h;
 	double				 max = 0;
-	int				 i, k;
+	int				 i, k, cols, len, w[LP_N], show[LP_N];
 
 	if (final) {
 		if (lw->drawn)
@@ -423,9 +450,43 @@ lw_tty(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 	/* Just after a roll the interval is empty: show the last one. */
 	h = pf_hist_count(&lw->iv) == 0 && lw->has_last ? &lw->last : &lw->iv;
 	pf_format_duration(a, sizeof(a), pf_hist_quantile(h, 0.99));
-	fprintf(stderr, "\r\033[K%s: %s rec/s %s/s | %s rec | %s%s%s %s",
-	    lw->stage, r[0], b, r[1], on, st, off, sp);
-	if (lw->has_field)
+
+	/* Each part's width on the screen; escapes and UTF-8 take none. */
+	len = snprintf(head, sizeof(head), "%s: %s rec/s", lw->stage, r[0]);
+	if (len < 0)
+		return;
+	if (len >= (int)sizeof(head))
+		len = (int)sizeof(head) - 1;
+	w[LP_BYTES] = (int)strlen(b) + 3;		/* " %s/s" */
+	w[LP_COUNT] = (int)strlen(r[1]) + 7;		/* " | %s rec" */
+	w[LP_STATE] = (int)strlen(st) + 3;		/* " | %s" */
+	w[LP_SPARK] = lw->nspark > 0 ? lw->nspark + 1 : 0;
+	w[LP_AGE] = lw->has_field ? (int)strlen(a) + 11 : 0;
+	for (i = 0; i < LP_N; i++)
+		show[i] = w[i] > 0;
+	/* The last column stays free: writing there may wrap at once. */
+	if ((cols = lw_cols()) > 0) {
+		k = len;
+		for (i = 0; i < LP_N; i++)
+			k += w[i];
+		for (i = LP_N - 1; i >= 0 && k > cols - 1; i--)
+			if (show[i]) {
+				show[i] = 0;
+				k -= w[i];
+			}
+		if (len > cols - 1)
+			len = cols > 1 ? cols - 1 : 0;
+	}
+	fprintf(stderr, "\r\033[K%.*s", len, head);
+	if (show[LP_BYTES])
+		fprintf(stderr, " %s/s", b);
+	if (show[LP_COUNT])
+		fprintf(stderr, " | %s rec", r[1]);
+	if (show[LP_STATE])
+		fprintf(stderr, " | %s%s%s", on, st, off);
+	if (show[LP_SPARK])
+		fprintf(stderr, " %s", sp);
+	if (show[LP_AGE])
 		fprintf(stderr, " | age p99 %s", a);
 	fflush(stderr);
 	lw->drawn = 1;
@@ -470,15 +531,31 @@ lw_metrics(FILE *f, const char *labels, void *arg)
 	static const double	 q[3] = { 0.5, 0.95, 0.99 };
 	int			 i;
 
-	/* The last whole interval: the current one may have just begun. */
-	h = lw->has_last ? &lw->last : &lw->iv;
-	/* Quantiles make it a summary; promtool refuses them on a gauge. */
-	fprintf(f, "# HELP pipeflow_lagwatch_age_seconds Age of the records "
-	    "of the last interval.\n# TYPE pipeflow_lagwatch_age_seconds "
-	    "summary\n");
-	for (i = 0; i < 3; i++)
-		fprintf(f, "pipeflow_lagwatch_age_seconds{%s,quantile=\"%g\"} "
-		    "%.6f\n", labels, q[i], pf_hist_quantile(h, q[i]) / 1e9);
+	/*
+	 * A summary, as Prometheus reads one: quantiles of the last whole
+	 * interval (the current one may have just begun; NaN when it had
+	 * no timed record), _sum and _count over the whole run.  Without
+	 * --time-field there are no ages: no family at all.
+	 */
+	if (lw->has_field) {
+		h = lw->has_last ? &lw->last : &lw->iv;
+		fprintf(f, "# HELP pipeflow_lagwatch_age_seconds Age of the "
+		    "records as they pass.\n"
+		    "# TYPE pipeflow_lagwatch_age_seconds summary\n");
+		for (i = 0; i < 3; i++) {
+			fprintf(f, "pipeflow_lagwatch_age_seconds{%s,"
+			    "quantile=\"%g\"} ", labels, q[i]);
+			if (pf_hist_count(h) == 0)
+				fputs("NaN\n", f);
+			else
+				fprintf(f, "%.6f\n",
+				    pf_hist_quantile(h, q[i]) / 1e9);
+		}
+		fprintf(f, "pipeflow_lagwatch_age_seconds_sum{%s} %.6f\n"
+		    "pipeflow_lagwatch_age_seconds_count{%s} %llu\n",
+		    labels, lw->age_sum, labels,
+		    (unsigned long long)lw->age_count);
+	}
 	fprintf(f, "# HELP pipeflow_lagwatch_stalls_total Stalls seen.\n"
 	    "# TYPE pipeflow_lagwatch_stalls_total counter\n"
 	    "pipeflow_lagwatch_stalls_total{%s} %llu\n"
@@ -609,7 +686,7 @@ main(int argc, char *argv[])
 		w.dir = argc == 1 ? argv[0] : NULL;
 		w.json = lw.fmt == FMT_JSON;
 		w.interval_ns = iset ? lw.interval : 200 * PF_MSEC;
-		w.color = getenv("NO_COLOR") == NULL;
+		w.color = tool_term_color();
 		return (lagwatch_watch(&w));
 	}
 
@@ -621,10 +698,14 @@ main(int argc, char *argv[])
 	lw.log = stderr;
 	if (logf != NULL && (lw.log = fopen(logf, "ae")) == NULL)
 		err(1, "--log: %s", logf);
-	/* A live line only in the foreground of a terminal: no log, no -q. */
+	/*
+	 * A live line only in the foreground of a terminal that can redraw
+	 * it (not TERM=dumb): no log, no -q.
+	 */
 	lw.tty = !lw.quiet && logf == NULL && !fmtset &&
-	    isatty(STDERR_FILENO) && tcgetpgrp(STDERR_FILENO) == getpgrp();
-	lw.color = getenv("NO_COLOR") == NULL;
+	    isatty(STDERR_FILENO) && tcgetpgrp(STDERR_FILENO) == getpgrp() &&
+	    tool_term_capable();
+	lw.color = tool_term_color();
 	if ((lang = getenv("LC_ALL")) == NULL || *lang == '\0')
 		if ((lang = getenv("LC_CTYPE")) == NULL || *lang == '\0')
 			lang = getenv("LANG");

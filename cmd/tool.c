@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pipeflow.h"
 #include "tool.h"
@@ -63,7 +64,16 @@ tool_options_done(struct pf_opts *o, void (*usage)(void), int argc,
 	if (o->help)
 		usage();
 	if (o->version) {
-		printf("%s (pipeflow) %s\n", getprogname(), PACKAGE_VERSION);
+		/* As coreutils prints it: name, copyright, license. */
+		printf("%s (pipeflow) %s\n"
+		    "Copyright (c) %s The pipeflow authors.\n"
+		    "License ISC: <https://spdx.org/licenses/ISC.html>.\n"
+		    "This is free software: you are free to change and "
+		    "redistribute it.\n"
+		    "There is NO WARRANTY, to the extent permitted by law.\n",
+		    getprogname(), PACKAGE_VERSION, PF_COPYRIGHT_YEARS);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			err(1, "stdout");
 		exit(0);
 	}
 	if (argc > maxargs)
@@ -92,4 +102,20 @@ tool_duration(const char *name, const char *arg)
 	if (pf_parse_duration(arg, &v, &errstr) == -1)
 		tool_badusage("%s=%s: %s", name, arg, errstr);
 	return (v);
+}
+
+int
+tool_term_capable(void)
+{
+	const char	*term = getenv("TERM");
+
+	return (term != NULL && *term != '\0' && strcmp(term, "dumb") != 0);
+}
+
+int
+tool_term_color(void)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	return (tool_term_capable() && (nc == NULL || *nc == '\0'));
 }

@@ -35,4 +35,15 @@ void	 tool_option(struct pf_opts *, int, const char *);
 void	 tool_options_done(struct pf_opts *, void (*)(void), int, char *[],
 	     int);
 
+/*
+ * Whether the terminal can move the cursor and erase: not when TERM is
+ * unset, empty or "dumb".
+ */
+int	 tool_term_capable(void);
+/*
+ * Whether to colour: a capable terminal, and NO_COLOR unset or empty
+ * (no-color.org: set to a non-empty value, it turns colour off).
+ */
+int	 tool_term_color(void);
+
 #endif /* PF_TOOL_H */

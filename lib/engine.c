@@ -932,6 +932,15 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	}
 	if (name != NULL) {
 		e.st = pf_status_open(NULL, name, e.tool, &errstr);
+		/* Never one status file for two stages: refused. */
+		if (e.st == NULL && errno == EBUSY) {
+			engine_warn(&e, "--name %s: %s", name, errstr);
+			engine_cleanup(&e);
+			pf_queue_free(e.q);
+			engine_rec_free(&e);
+			pf_statem_free(e.sm);
+			return (1);
+		}
 		if (e.st == NULL && !e.o->quiet)
 			engine_warn(&e, "status file not written: %s", errstr);
 		if (e.st != NULL && conf->policy.metrics != NULL)

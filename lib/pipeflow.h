@@ -176,8 +176,10 @@ typedef void	 pf_status_extra_fn(FILE *, const char *, void *);
  * Resolve the status directory: dir if not NULL, else $PIPEFLOW_STATUS_DIR,
  * else $XDG_RUNTIME_DIR/pipeflow, else /tmp/pipeflow-UID, as
  * pf_status_dir() does.  Create it 0700 if missing; refuse one owned by
- * another user or writable by group or others.  Returns NULL with *errstr
- * set (and errno) on failure.
+ * another user or writable by group or others.  One stage per name: while
+ * another holds it, fails with EBUSY and "in use by another stage" (the
+ * lock is DIR/.NAME.lock).  Returns NULL with *errstr set (and errno) on
+ * failure.
  */
 struct pf_status *pf_status_open(const char *, const char *, const char *,
 		     const char **);

@@ -17,6 +17,7 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -38,18 +39,22 @@
 #define STATUS_SUFFIX		".prom"
 #define STATUS_TMP_RANDOM	6	/* random characters in a temp name */
 #define STATUS_TMP_TRIES	100
+#define STATUS_LOCK_TRIES	10
 
 struct pf_status {
 	int			 dirfd;
 	char			*file;		/* NAME.prom, under dirfd */
 	char			*path;		/* DIR/NAME.prom */
 	char			*labels;	/* escaped stage="",tool="" */
+	char			*lock;		/* .NAME.lock, under dirfd */
+	int			 lockfd;	/* flock()ed while we live */
 	locale_t		 cloc;		/* C numbers, or (locale_t)0 */
 	pf_status_extra_fn	*extra;
 	void			*extra_arg;
 };
 
 static char	*status_concat(const char *, const char *, const char *);
+static int	 status_lock(struct pf_status *, const char **);
 static void	 status_free(struct pf_status *);
 static void	 status_putesc(FILE *, const char *);
 static void	 status_putdouble(FILE *, double);
@@ -122,12 +127,16 @@ pf_status_open(const char *dir, const char *name, const char *tool,
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		goto fail;
-	st->dirfd = -1;
+	st->dirfd = st->lockfd = -1;
 	if ((st->dirfd = pf_privdir_open(path, PF_PRIVDIR_CREATE, &e)) == -1)
 		goto fail;
 	e = "out of memory";
-	if ((st->file = status_concat(name, STATUS_SUFFIX, "")) == NULL)
+	if ((st->file = status_concat(name, STATUS_SUFFIX, "")) == NULL ||
+	    (st->lock = status_concat(".", name, ".lock")) == NULL)
 		goto fail;
+	if (status_lock(st, &e) == -1)
+		goto fail;
+	e = "out of memory";
 	len = strlen(path);
 	st->path = status_concat(path,
 	    (len > 0 && path[len - 1] == '/') ? "" : "/", st->file);
@@ -237,6 +246,9 @@ pf_status_close(struct pf_status *st)
 		return;
 	if (st->dirfd != -1 && st->file != NULL)
 		(void)unlinkat(st->dirfd, st->file, 0);
+	/* Unlinked while still held: see status_lock(). */
+	if (st->lockfd != -1)
+		(void)unlinkat(st->dirfd, st->lock, 0);
 	status_free(st);
 	errno = serrno;
 }
@@ -247,14 +259,59 @@ status_free(struct pf_status *st)
 {
 	if (st == NULL)
 		return;
+	if (st->lockfd != -1)
+		(void)close(st->lockfd);
 	if (st->dirfd != -1)
 		(void)close(st->dirfd);
+	free(st->lock);
 	if (st->cloc != (locale_t)0)
 		freelocale(st->cloc);
 	free(st->labels);
 	free(st->path);
 	free(st->file);
 	free(st);
+}
+
+/*
+ * One stage per name in a directory: hold an flock() on .NAME.lock for
+ * as long as the status file lives.  A stage that exits unlinks the lock
+ * before closing it, so a newcomer may have locked an unlinked file: it
+ * checks that the name still leads to what it locked, else tries again.
+ * Fails with EBUSY and "in use by another stage" while another holds it.
+ */
+static int
+status_lock(struct pf_status *st, const char **errstr)
+{
+	struct stat	 a, b;
+	int		 fd, i;
+
+	for (i = 0; i < STATUS_LOCK_TRIES; i++) {
+		fd = openat(st->dirfd, st->lock,
+		    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd == -1) {
+			*errstr = "cannot create the lock";
+			return (-1);
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			(void)close(fd);
+			if (errno == EWOULDBLOCK) {
+				*errstr = "in use by another stage";
+				errno = EBUSY;
+			} else
+				*errstr = "cannot lock";
+			return (-1);
+		}
+		if (fstat(fd, &a) == 0 &&
+		    fstatat(st->dirfd, st->lock, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			st->lockfd = fd;
+			return (0);
+		}
+		(void)close(fd);
+	}
+	*errstr = "cannot lock";
+	errno = EAGAIN;
+	return (-1);
 }
 
 /* Returns a new string a b c, or NULL with errno set. */

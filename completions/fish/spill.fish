@@ -8,7 +8,8 @@ complete -c spill -s q -l quiet -d 'Print only errors'
 complete -c spill -s v -l verbose \
 	-d 'Report state changes and a summary at exit'
 complete -c spill -s z -l null -d 'Records end with NUL instead of newline'
-complete -c spill -s c -l compress -x -d 'Zstd level 1..19, 0 = off (default 1)'
+complete -c spill -s c -l compress -x -a '(seq 0 19)' \
+    -d 'Zstd level 1..19, 0 = off (default 1)'
 complete -c spill -s d -l directory -x -a '(__fish_complete_directories)' \
 	-d 'Spill directory (default: a private one under $TMPDIR)'
 complete -c spill -s m -l memory -x -d 'Memory buffer (default 64M)'

@@ -71,7 +71,8 @@ else
 	echo "ok $_tap_n # SKIP promtool is not installed"
 fi
 ls -a "$T/st" > "$T/ls"
-is "$(grep -c -v '^\.\.\{0,1\}$' "$T/ls")" 1 "nothing else in the directory"
+is "$(grep -v '^\.\.\{0,1\}$' "$T/ls" | tr '\n' ' ')" ".q1.lock q1.prom " \
+    "nothing else in the directory than the file and its lock"
 
 kill -CONT "$(cat "$T/cpid")"
 wait $q
@@ -92,15 +93,15 @@ order "$T/states" '^constrained$' '^saturated$' '^recovery$' \
     '^normal$'
 ok $? "--on-state ran with PIPEFLOW_STATE for each state in turn"
 
-# Input that stays open until the file "$T/eof" appears.
+# Input that stays open until the file "$T/eof" appears (removed before
+# the pipeline starts: removed inside, it could go after the test made it).
 until_eof() {
-	rm -f "$T/eof"
 	seq 1 10
 	while [ ! -e "$T/eof" ]; do sleep 0.05; done
 }
 
 # Without --name the stage is bqueue-PID.
-rm -rf "$T/st"
+rm -rf "$T/st" "$T/eof"
 until_eof | PIPEFLOW_STATUS_DIR=$T/st bqueue \
     --status-interval 50ms > "$T/out" &
 q=$!
@@ -113,6 +114,7 @@ ok $? "without --name: removed at exit"
 
 # No $PIPEFLOW_STATUS_DIR: $XDG_RUNTIME_DIR/pipeflow.
 mkdir -m 700 "$T/xdg"
+rm -f "$T/eof"
 until_eof | XDG_RUNTIME_DIR=$T/xdg bqueue --name q2 \
     --status-interval 50ms > "$T/out" &
 q=$!

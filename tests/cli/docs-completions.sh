@@ -30,7 +30,7 @@ probe() {
 		none=-m
 		;;
 	spill)
-		values="--sync always --format json"
+		values="--sync always --format json --compress 19"
 		exact='^none interval always$'
 		prefix="--skip --skip-corrupt"
 		none=-m

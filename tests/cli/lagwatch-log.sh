@@ -36,7 +36,9 @@ run() {
 	*"$T/$_n.log"*)	_w=$T/$_n.log ;;
 	esac
 	{
-		src "$_w" | lagwatch "$@" > "$T/$_n.out" 2> "$T/$_n.err"
+		# A status directory each: several runs share a --name.
+		src "$_w" | PIPEFLOW_STATUS_DIR=$T/st-$_n \
+		    lagwatch "$@" > "$T/$_n.out" 2> "$T/$_n.err"
 		echo $? > "$T/$_n.rc"
 	} &
 }

@@ -70,6 +70,12 @@ for m in pipeflow_records_in_total pipeflow_bytes_in_total \
 done
 grep -q '^# TYPE pipeflow_lagwatch_age_seconds summary$' "$T/snap"
 ok $? "pipeflow_lagwatch_age_seconds is a summary (it has quantiles)"
+# A summary without _sum and _count reads as zeros to Prometheus.
+is "$(metric pipeflow_lagwatch_age_seconds_count)" 10 \
+    "summary: _count is the 10 timed records"
+sum=$(metric pipeflow_lagwatch_age_seconds_sum)
+awk -v s="$sum" 'BEGIN { exit !(s ~ /^[0-9.]+$/ && s >= 45 && s <= 75) }'
+ok $? "summary: _sum is their ages added up, about 10 x 5s ($sum)"
 is "$(metric pipeflow_records_out_total)" 13 "records out"
 is "$(metric pipeflow_lagwatch_untimed_records_total)" 3 \
     "3 records without a time"
@@ -136,6 +142,9 @@ ok $? "without --name: \$PIPEFLOW_STATUS_DIR/lagwatch-PID.prom"
 grep -q "^pipeflow_records_in_total{stage=\"lagwatch-$p\",tool=\"lagwatch\"} " \
     "$T/st/lagwatch-$p.prom"
 ok $? "without --name: the stage label is lagwatch-PID"
+# No --time-field, no ages: no age family at all, rather than zeros.
+grep -c '^pipeflow_lagwatch_age_seconds' "$T/st/lagwatch-$p.prom" > "$T/n"
+is "$(cat "$T/n")" 0 "without --time-field: no pipeflow_lagwatch_age_seconds"
 : > "$T/eof"
 wait $p
 [ ! -e "$T/st/lagwatch-$p.prom" ]

@@ -4,7 +4,9 @@
 # redirected to a file: a live status line on stderr, redrawn in place
 # (carriage return and erase to end of line), replaced at exit by the
 # final report and the verdict; the file gets the data and nothing else.
-# The state is coloured when it is not normal, unless NO_COLOR is set.
+# The state is coloured when it is not normal, unless NO_COLOR is set
+# and not empty.  TERM=dumb (or no TERM) gets no colour and no cursor
+# movement: a line each interval, as off a terminal.
 # The sparkline is ASCII in the C locale and block characters in UTF-8.
 # At most five redraws a second.  --format, --log or -q turn the live
 # line off.
@@ -15,6 +17,9 @@ script -qfec true /dev/null < /dev/null > /dev/null 2>&1 ||
     skip_all "script(1) cannot make a pseudo-terminal here"
 
 ESC=$(printf '\033')
+# A terminal that can redraw, whatever make check was started from.
+TERM=xterm
+export TERM
 
 # src.sh OUT: 200 records 10s old, then, 1.2s after they reach OUT
 # (lagwatch may be slow to start: valgrind), 200 more: the line is drawn
@@ -63,6 +68,14 @@ data() {
 pty live -i 200ms
 pty color -i 200ms --time-field 2 --age-target 1s
 NO_COLOR=1 pty nocolor -i 200ms --time-field 2 --age-target 1s
+# (Set for the one run: pty forks at once.)
+NO_COLOR=
+export NO_COLOR
+pty emptync -i 200ms --time-field 2 --age-target 1s
+unset NO_COLOR
+TERM=dumb
+pty dumb -i 200ms --time-field 2 --age-target 1s
+TERM=xterm
 LC_ALL=C.UTF-8 pty utf8 -i 200ms
 pty format -i 200ms --format text
 pty log -i 200ms --log "$T/log"
@@ -100,6 +113,22 @@ grep -q "| saturated " "$T/nocolor.pty"
 ok $? "NO_COLOR: saturated shows"
 grep -q "$ESC\\[3[0-9]m" "$T/nocolor.pty"
 ok $((! $?)) "NO_COLOR: no colour escapes"
+
+data emptync
+grep -q "$ESC\\[31msaturated$ESC\\[0m" "$T/emptync.pty"
+ok $? "NO_COLOR set but empty: colour as without it"
+
+data dumb
+grep -q "$ESC" "$T/dumb.pty"
+ok $((! $?)) "TERM=dumb: no escape sequence at all"
+# (The terminal ends each line with CR LF: any other CR redraws.)
+sed "s/$(printf '\r')\$//" "$T/dumb.pty" | grep -q "$(printf '\r')"
+ok $((! $?)) "TERM=dumb: no line redrawn in place"
+n=$(grep -c '^lagwatch [a-z]*: [0-9.]*k\{0,1\} rec/s' "$T/dumb.pty")
+[ "$n" -ge 2 ]
+ok $? "TERM=dumb: a report line each interval ($n)"
+grep -q '^lagwatch [a-z]*: done: ' "$T/dumb.pty"
+ok $? "TERM=dumb: then the final report"
 
 data utf8
 grep -q "$(printf '\342\226\210')" "$T/utf8.pty"

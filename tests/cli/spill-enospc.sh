@@ -27,11 +27,9 @@ gone() {
 	_s=$(pstate "$1")
 	[ -z "$_s" ] || [ "$_s" = Z ]
 }
-# json FILE KEY: a top-level field of the JSON object in FILE (python3)
+# json FILE KEY: a top-level field of the JSON object in FILE
 json() {
-	python3 -c 'import json, sys
-v = json.load(open(sys.argv[1]))[sys.argv[2]]
-print(str(v).lower() if isinstance(v, bool) else v)' "$1" "$2"
+	jsonget "$1" "$2"
 }
 
 # 8M of lines: four times what the file system holds

@@ -18,18 +18,10 @@ gone() {
 	_s=$(pstate "$1")
 	[ -z "$_s" ] || [ "$_s" = Z ]
 }
-# json FILE KEY: a top-level field of the JSON object in FILE (python3);
+# json FILE KEY: a top-level field of the JSON object in FILE;
 # "error" if FILE is not one JSON object
 json() {
-	python3 -c 'import json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-    v = d[sys.argv[2]]
-except Exception as e:
-    print("error")
-    sys.exit(0)
-print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)' \
-	    "$1" "$2"
+	jsonget "$1" "$2" 2> /dev/null || echo error
 }
 # segsize DIR: the total size of the segment files in DIR
 segsize() {
@@ -100,7 +92,7 @@ is "$(field "$T/info" fault)" none "--info: no fault"
 
 spill --info "$D" --format json > "$T/info.json"
 is $? 0 "--info --format json: exit 0"
-python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$T/info.json"
+jsonget "$T/info.json"
 ok $? "--info --format json: one valid JSON object"
 is "$(json "$T/info.json" directory)" "$D" "json: directory"
 is "$(json "$T/info.json" segments)" "$n" "json: segments = $n files"

@@ -21,12 +21,9 @@ gone() {
 vmhwm() {
 	sed -n 's/^VmHWM:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"
 }
-# json FILE EXPR: a field of the JSON object in FILE (python3)
+# json FILE KEY: a top-level field of the JSON object in FILE
 json() {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-v = eval(sys.argv[2], {}, {"d": d})
-print(str(v).lower() if isinstance(v, bool) else v)' "$1" "$2"
+	jsonget "$1" "$2"
 }
 # nsegs_atleast DIR N: DIR holds N segment files or more
 nsegs_atleast() {
@@ -91,11 +88,11 @@ for mode in "" --bytes; do
 	ssize=$(segsize "$d")
 	spill $mode --info "$d" --format json > "$T/info.json" 2> "$T/info.err"
 	is $? 0 "$m: --info on the live directory: exit 0"
-	is "$(json "$T/info.json" 'd["segments"]')" "$nseg" \
+	is "$(json "$T/info.json" segments)" "$nseg" \
 	    "$m: --info: segments = files"
-	is "$(json "$T/info.json" 'd["stored_bytes"]')" "$ssize" \
+	is "$(json "$T/info.json" stored_bytes)" "$ssize" \
 	    "$m: --info: stored bytes = size of the files"
-	raw=$(json "$T/info.json" 'd["raw_bytes"]')
+	raw=$(json "$T/info.json" raw_bytes)
 	# all but what memory, staging and the output pipe hold
 	[ -n "$raw" ] && [ "$raw" -le "$total" ] &&
 	    [ "$raw" -ge $((total - 5 * 1048576)) ]

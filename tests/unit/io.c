@@ -41,13 +41,15 @@ main(void)
 	    "the shared description stays blocking");
 	n = pf_io_read(&in, buf, sizeof(buf));
 	ok(n == -1 && errno == EAGAIN, "empty pipe: EAGAIN, not a block");
-	(void)write(p[1], "hello\n", 6);
+	if (write(p[1], "hello\n", 6) != 6)
+		ok(0, "write: %s", strerror(errno));
 	n = pf_io_read(&in, buf, sizeof(buf));
 	ok(n == 6 && memcmp(buf, "hello\n", 6) == 0, "data read");
 	ok(in.pipe_size > 0, "pipe size known");
 	pf_io_pipe_grow(&in, 1 << 20);
 	ok(in.pipe_size >= 65536, "pipe grown or left as it was");
-	(void)write(p[1], "abcd", 4);
+	if (write(p[1], "abcd", 4) != 4)
+		ok(0, "write: %s", strerror(errno));
 	ok(pf_io_pipe_fill(&in) > 0, "fill of a pipe with data is positive");
 	(void)pf_io_read(&in, buf, sizeof(buf));
 	ok(pf_io_pipe_fill(&in) == 0, "fill of an empty pipe is 0");
@@ -87,7 +89,8 @@ main(void)
 	b.fd = q[1];
 	b.kind = PF_IO_PIPE;
 	ok(pf_io_can_splice(&a, &b), "pipe to pipe can splice");
-	(void)write(p[1], "spliced", 7);
+	if (write(p[1], "spliced", 7) != 7)
+		ok(0, "write: %s", strerror(errno));
 	n = pf_io_splice(&a, &b, 100);
 	is_int(n, 7, "splice moved 7 bytes");
 	n = read(q[0], buf, sizeof(buf));

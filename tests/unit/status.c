@@ -33,6 +33,7 @@ static int	 have_promtool;
 static void	 test_names(void);
 static void	 test_counters(void);
 static void	 test_open(void);
+static void	 test_one_per_name(void);
 static void	 test_write(void);
 static void	 test_escape(void);
 static void	 test_refuse(void);
@@ -141,7 +142,10 @@ no_timestamps(const char *text)
 	return (1);
 }
 
-/* Entries of dir whose names start with ".", other than . and .. */
+/*
+ * Entries of dir whose names start with ".", other than . and .. and the
+ * locks (.NAME.lock) that open stages hold.
+ */
 static int
 leftovers(const char *dir)
 {
@@ -153,7 +157,9 @@ leftovers(const char *dir)
 		return (-1);
 	while ((de = readdir(d)) != NULL)
 		if (de->d_name[0] == '.' && strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
+		    strcmp(de->d_name, "..") != 0 &&
+		    (strlen(de->d_name) < 5 || strcmp(de->d_name +
+		    strlen(de->d_name) - 5, ".lock") != 0))
 			n++;
 	closedir(d);
 	return (n);
@@ -346,6 +352,38 @@ test_open(void)
 	setenv("PIPEFLOW_STATUS_DIR", dir, 1);
 	pf_status_close(NULL);
 	ok(1, "close(NULL) is harmless");
+}
+
+/* Two stages never share a status file: the second open is refused. */
+static void
+test_one_per_name(void)
+{
+	struct pf_status	*a, *b, *c;
+	const char		*errstr = NULL;
+	char			 dir[768], lock[1024];
+
+	(void)snprintf(dir, sizeof(dir), "%s/clash", base);
+	(void)snprintf(lock, sizeof(lock), "%s/.dup.lock", dir);
+	a = pf_status_open(dir, "dup", "t", &errstr);
+	ok(a != NULL, "one per name: the first stage opens");
+	errno = 0;
+	errstr = NULL;
+	b = pf_status_open(dir, "dup", "u", &errstr);
+	ok(b == NULL && errno == EBUSY, "one per name: the second is refused "
+	    "with EBUSY");
+	is_str(errstr, "in use by another stage", "one per name: errstr");
+	pf_status_close(b);
+	c = pf_status_open(dir, "other", "t", &errstr);
+	ok(c != NULL, "one per name: another name opens beside it");
+	pf_status_close(c);
+	ok(access(lock, F_OK) == 0, "one per name: the lock held as .dup.lock");
+	pf_status_close(a);
+	ok(access(lock, F_OK) == -1 && errno == ENOENT,
+	    "one per name: the lock removed at close");
+	b = pf_status_open(dir, "dup", "u", &errstr);
+	ok(b != NULL, "one per name: free again once the first has closed");
+	pf_status_close(b);
+	is_int(rmdir(dir), 0, "one per name: nothing left in the directory");
 }
 
 static void
@@ -555,7 +593,8 @@ test_refuse(void)
 
 	(void)snprintf(target, sizeof(target), "%s/st", base);
 	(void)snprintf(dir, sizeof(dir), "%s/link", base);
-	(void)symlink(target, dir);
+	if (symlink(target, dir) == -1)
+		ok(0, "symlink: %s", strerror(errno));
 	errstr = NULL;
 	errno = 0;
 	st = pf_status_open(dir, "s", "t", &errstr);
@@ -647,6 +686,7 @@ main(void)
 	test_names();
 	test_counters();
 	test_open();
+	test_one_per_name();
 	test_write();
 	test_escape();
 	test_refuse();

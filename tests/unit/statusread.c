@@ -566,7 +566,8 @@ test_read(void)
 	    "read: parse errors passed on");
 
 	(void)snprintf(path, sizeof(path), "%s/link.prom", dir);
-	(void)symlink("fromname.prom", path);
+	if (symlink("fromname.prom", path) == -1)
+		ok(0, "symlink: %s", strerror(errno));
 	errno = 0;
 	rc = pf_stage_read(dfd, "link.prom", &st, &errstr);
 	ok(rc == -1 && errno == ELOOP &&
@@ -605,7 +606,8 @@ test_read(void)
 	if (chdir(dir) == 0) {
 		is_int(pf_stage_read(AT_FDCWD, "fromname.prom", &st, &errstr),
 		    0, "read: AT_FDCWD");
-		(void)chdir("/");
+		if (chdir("/") == -1)
+			ok(0, "chdir /: %s", strerror(errno));
 	}
 	close(dfd);
 }
@@ -641,7 +643,8 @@ test_scan(void)
 	put("junk.prom", "this is not a status file\n", "scan");
 	put("notes.txt", "pipeflow_pressure 0.9\n", "scan");
 	(void)snprintf(path, sizeof(path), "%s/link.prom", dir);
-	(void)symlink("alpha.prom", path);
+	if (symlink("alpha.prom", path) == -1)
+		ok(0, "symlink: %s", strerror(errno));
 	(void)snprintf(path, sizeof(path), "%s/fifo.prom", dir);
 	(void)mkfifo(path, 0600);
 

@@ -25,15 +25,25 @@ grep -q "^pipeflow_process_id{stage=\"dup\",tool=\"bqueue\"} $holder\$" \
     "$T/st/dup.prom"
 ok $? "dup.prom is the first stage's"
 
+# args PROG: what PROG needs beyond its input to run as a pass-through.
+args() {
+	case $1 in
+	coalesce) echo "-k 1" ;;
+	throttle) echo "-r 1G/s" ;;
+	esac
+}
+
 for prog in $PF_PROGRAMS; do
 	# A tool that needs more than its input to run is not for this test.
-	"$prog" --name "free-$prog" < /dev/null > /dev/null 2>&1
+	# shellcheck disable=SC2046
+	"$prog" $(args "$prog") --name "free-$prog" < /dev/null > /dev/null 2>&1
 	if [ $? -eq 2 ]; then
 		skip_n 4 "$prog needs options to run"
 		continue
 	fi
 	{
-		"$prog" --name dup > "$T/out" 2> "$T/err"
+		# shellcheck disable=SC2046
+		"$prog" $(args "$prog") --name dup > "$T/out" 2> "$T/err"
 		echo $? > "$T/rc"
 		cat > "$T/rest"
 	} < "$T/in"
@@ -53,7 +63,8 @@ wait $holder
 is $? 0 "the first stage exits 0"
 is "$(ls -A "$T/st")" "" "its file and lock gone with it"
 for prog in $PF_PROGRAMS; do
-	"$prog" --name dup < "$T/in" > "$T/out" 2> "$T/err"
+	# shellcheck disable=SC2046
+	"$prog" $(args "$prog") --name dup < "$T/in" > "$T/out" 2> "$T/err"
 	rc=$?
 	if [ $rc -eq 2 ]; then
 		skip_n 1 "$prog needs options to run"

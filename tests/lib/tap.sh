@@ -8,8 +8,8 @@ trap 'rm -rf "$T"' EXIT
 # The default status directory, $XDG_RUNTIME_DIR/pipeflow, private to the
 # test: tests that run side by side may use the same --name, which one
 # directory holds once.
-mkdir -m 700 "$T/run" || exit 99
-XDG_RUNTIME_DIR=$T/run
+mkdir -m 700 "$T/.runtime" || exit 99
+XDG_RUNTIME_DIR=$T/.runtime
 export XDG_RUNTIME_DIR
 _tap_n=0
 _tap_failed=0

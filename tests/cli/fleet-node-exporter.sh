@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The fleet view of pipeflow(7): node_exporter's textfile collector over
-# the status directory of a running three-stage pipeline serves every
+# the status directory of a running four-stage pipeline serves every
 # stage's families without a scrape error, the scrape is valid exposition
 # text, and the recording rules in contrib/prometheus answer "which stage
 # is saturated" and "how far behind is spill" right on what was scraped.
@@ -22,10 +22,12 @@ mkdir "$T/st"
 export PIPEFLOW_STATUS_DIR="$T/st"
 seq 1 5000000 | bqueue -m 64K --name extract --status-interval 100ms |
     spill -m 64K --name spool -d "$T/spool" --status-interval 100ms |
+    shed -p 1 --name shedder -q --status-interval 100ms |
     lagwatch --name meter -q --status-interval 100ms |
     stallpipe 1 1024 20000 > /dev/null 2>&1 &
 pipeline=$!
-wait_until 10 sh -c "test -s '$T/st/spool.prom' && test -s '$T/st/meter.prom'"
+wait_until 10 sh -c "test -s '$T/st/spool.prom' && test -s '$T/st/meter.prom' &&
+    test -s '$T/st/shedder.prom'"
 ok $? "the stages publish their status"
 
 started=
@@ -51,7 +53,7 @@ ok $? "node_exporter serves the status directory"
 
 is "$(sed -n 's/^node_textfile_scrape_error //p' "$T/scrape")" 0 \
     "the textfile collector reads every status file without error"
-for s in spool meter; do
+for s in spool shedder meter; do
 	n=$(grep -c "^pipeflow_[a-z_]*{stage=\"$s\"" "$T/scrape")
 	[ "$n" -ge 20 ]
 	ok $? "stage $s: $n pipeflow samples scraped"
@@ -63,6 +65,9 @@ for f in records_in_total records_out_total state pressure \
 done
 grep -q '^pipeflow_spill_disk_records{stage="spool"' "$T/scrape"
 ok $? "spill's own families"
+grep -q '^pipeflow_shed_dropped_total{priority="9",reason="[a-z]*",stage="shedder"' \
+    "$T/scrape"
+ok $? "shed's drops by priority and reason"
 
 if ! command -v promtool > /dev/null 2>&1; then
 	echo "ok $((_tap_n + 1)) # SKIP no promtool (Debian's prometheus)"

@@ -20,8 +20,8 @@
 
 #include "pipeflow.h"
 #include "deadletter.h"
+#include "diskq.h"
 #include "spill.h"
-#include "spillq.h"
 
 /*
  * A dead-letter file: records as they were dropped, zstd-compressed if it
@@ -89,7 +89,7 @@ spill_drain_file(const char *path, const char *output)
 int
 spill_info(const char *dir, int json)
 {
-	struct pf_spill_info	 in;
+	struct pf_diskq_info	 in;
 	const char		*errstr, *unit;
 	char			 raw[16], stored[16], when[32], age[16];
 	uint64_t		 now;
@@ -97,7 +97,7 @@ spill_info(const char *dir, int json)
 	time_t			 t;
 	double			 agesec = 0;
 
-	if (pf_spill_info(dir, &in, &errstr) == -1) {
+	if (pf_diskq_info(dir, &in, &errstr) == -1) {
 		warnx("--info: %s: %s: %s", dir, errstr, strerror(errno));
 		return (1);
 	}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * diskq.c: the disk side of spill's FIFO -- the checkpoint's format and
- * the scan of a segment's frames that recovery and spill --info rest on.
- * It reads; it never changes a file and never prints.
+ * diskq.c: the disk side of spill's FIFO -- the checkpoint's format, the
+ * scan of a segment's frames that recovery and spill --info rest on, and
+ * the description of a whole directory for --info.  It reads; it never
+ * changes a file and never prints.
  */
 #include "config.h"
 
@@ -163,4 +164,96 @@ pf_diskq_raw_all(int dfd, uint64_t num)
 		raw += len;
 	pf_seg_close_reader(r);
 	return (raw);
+}
+
+int
+pf_diskq_info(const char *path, struct pf_diskq_info *info,
+    const char **errstr)
+{
+	struct pf_spilldir	*dir;
+	struct pf_diskq_seg	 s;
+	char			 buf[PF_DISKQ_CKPT_MAX], msg[256];
+	char			 name[PF_SPILLDIR_SEGNAME_MAX];
+	uint64_t		*nums = NULL, d = 0, prev = 0, top = 0;
+	size_t			 nnums = 0, others = 0, i;
+	ssize_t			 n;
+	off_t			 off;
+	int			 ret, bad, saved, known = 0;
+
+	memset(info, 0, sizeof(*info));
+	info->framing = -1;
+	if ((dir = pf_spilldir_inspect(path, errstr)) == NULL)
+		return (-1);
+	if (pf_spilldir_list(dir, &nums, &nnums, &others, errstr) == -1)
+		goto fail;
+	info->others = others;
+	n = pf_spilldir_checkpoint_read(dir, buf, sizeof(buf), errstr);
+	if (n > 0 && pf_diskq_ckpt_parse(buf, n, &d) == 0)
+		info->checkpoint = 1;
+	else if (n != 0) {
+		info->corrupt = 1;
+		snprintf(info->fault, sizeof(info->fault), "checkpoint: %s",
+		    n == -1 ? *errstr : "corrupt");
+	}
+	for (i = 0; i < nnums; i++) {
+		ret = pf_diskq_scan(pf_spilldir_fd(dir), nums[i], d, &s, &off, msg,
+		    sizeof(msg), &bad, 1);
+		if (!info->checkpoint && i == 0)
+			d = s.first;
+		/* Records missing between segments, or before the first. */
+		if (!bad && (i > 0 ? known : 1) &&
+		    s.first > (i > 0 ? prev : d) && !info->corrupt) {
+			(void)pf_spilldir_segname(name, sizeof(name), nums[i]);
+			info->corrupt = 1;
+			snprintf(info->fault, sizeof(info->fault), "records %"
+			    PRIu64 " to %" PRIu64 " missing (a segment before "
+			    "%s)", i > 0 ? prev : d, s.first - 1, name);
+		}
+		/* Numbers seen twice: a segment copied, say. */
+		if (!bad && i > 0 && s.first < top && !info->corrupt) {
+			(void)pf_spilldir_segname(name, sizeof(name), nums[i]);
+			info->corrupt = 1;
+			snprintf(info->fault, sizeof(info->fault), "%s: offset 0: "
+			    "records %" PRIu64 " to %" PRIu64 " overlap an "
+			    "earlier segment's", name, s.first,
+			    (s.end < top ? s.end : top) - 1);
+		}
+		prev = s.end;
+		if (!bad && s.end > top)
+			top = s.end;
+		known = !bad && ret == 0;
+		if (info->framing < 0 && !bad)
+			info->framing = s.kind;
+		info->segments++;
+		info->stored_bytes += s.stored;
+		info->raw_bytes += s.raw;
+		if (s.end > d)
+			info->records += s.end - (s.first > d ? s.first : d);
+		if (info->oldest_ns == 0)
+			info->oldest_ns = s.time;
+		if (ret == 1 && i == nnums - 1)
+			info->torn++;
+		else if (ret != 0 && !info->corrupt) {
+			info->corrupt = 1;
+			snprintf(info->fault, sizeof(info->fault), "%s", msg);
+		}
+	}
+	if (info->checkpoint && nnums > 0 && known && d > prev &&
+	    !info->corrupt) {
+		info->corrupt = 1;
+		snprintf(info->fault, sizeof(info->fault), "checkpoint: "
+		    "corrupt (first undelivered %" PRIu64 ", past the data, "
+		    "which ends at %" PRIu64 ")", d, prev);
+	}
+	info->delivered = d;
+	free(nums);
+	pf_spilldir_close(dir, 0);
+	return (0);
+
+fail:
+	saved = errno;
+	free(nums);
+	pf_spilldir_close(dir, 0);
+	errno = saved;
+	return (-1);
 }

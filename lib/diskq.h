@@ -62,4 +62,29 @@ int		 pf_diskq_scan(int, uint64_t, uint64_t, struct pf_diskq_seg *,
 /* The raw bytes of segment num's whole frames, 0 if it cannot be read. */
 uint64_t	 pf_diskq_raw_all(int, uint64_t);
 
+/* What a spill directory holds, for spill --info. */
+struct pf_diskq_info {
+	uint64_t	 segments;
+	uint64_t	 records;	/* undelivered, bytes in --bytes */
+	uint64_t	 raw_bytes;	/* undelivered */
+	uint64_t	 stored_bytes;	/* the segment files */
+	uint64_t	 oldest_ns;	/* epoch ns of the oldest frame, 0 */
+	uint64_t	 delivered;	/* the checkpoint, first record */
+	uint64_t	 torn;		/* frames of a torn tail */
+	uint64_t	 others;	/* files that are not ours */
+	int		 framing;	/* of the first segment, -1 */
+	int		 checkpoint;	/* a checkpoint was found */
+	int		 corrupt;	/* a fault found */
+	char		 fault[512];	/* the first fault, for messages */
+};
+
+/*
+ * Describe the spill directory dir without changing or locking it: read
+ * every frame and check that it holds the records it says (the first
+ * fault found is in fault).  Returns 0, or -1 with *errstr set when the
+ * directory cannot be read at all.
+ */
+int		 pf_diskq_info(const char *, struct pf_diskq_info *,
+		     const char **);
+
 #endif /* PF_DISKQ_H */

@@ -4,7 +4,7 @@
  *
  * shed --follow and throttle --follow react to the state of a stage
  * further down the pipeline, and lagwatch --watch shows every stage; all
- * of them read status files with the untrusted parser of statusread.c and
+ * of them read status files with the untrusted parser of stage.c and
  * judge a file stale by one rule, here.
  */
 #ifndef PF_FOLLOW_H

@@ -2,7 +2,7 @@
 /*
  * parse.c: the units of pipeflow(7) -- sizes, counts, durations,
  * percentages and rates -- parsed strictly, and sizes and durations
- * formatted for people.
+ * formatted for people.  Writing JSON is in json.c.
  *
  * Every tool reads its numbers through here so that they all accept and
  * refuse the same things.  expand_number(3) is not used for input: it
@@ -508,38 +508,4 @@ pf_format_duration(char *buf, size_t len, uint64_t ns)
 		    (unsigned long long)(s / 86400),
 		    (unsigned long long)(s % 86400 / 3600));
 	return buf;
-}
-
-void
-pf_json_string(FILE *fp, const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 k, need;
-
-	fputc('"', fp);
-	while (*p != '\0') {
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p++);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\u%04x", *p++);
-		else if (*p < 0x80)
-			fputc(*p++, fp);
-		else {
-			need = *p >= 0xc2 && *p <= 0xdf ? 1 :
-			    *p >= 0xe0 && *p <= 0xef ? 2 :
-			    *p >= 0xf0 && *p <= 0xf4 ? 3 : 0;
-			for (k = 1; k <= need; k++)
-				if ((p[k] & 0xc0) != 0x80)
-					break;
-			/* Overlong and surrogate forms pass: rare, harmless. */
-			if (need == 0 || k <= need) {
-				fputs("\\ufffd", fp);
-				p++;
-			} else {
-				fwrite(p, 1, need + 1, fp);
-				p += need + 1;
-			}
-		}
-	}
-	fputc('"', fp);
 }

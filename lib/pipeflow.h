@@ -66,6 +66,9 @@ int		 pf_parse_rate_exact(const char *, uint64_t *, uint64_t *, int *,
 char		*pf_format_size(char *, size_t, uint64_t);
 /* Format a duration for people: "250ms", "1.5s", "2m03s".  Returns buf. */
 char		*pf_format_duration(char *, size_t, uint64_t);
+
+/* json.c: writing JSON. */
+
 /* Write s as a JSON string; bytes that are not UTF-8 become U+FFFD. */
 void		 pf_json_string(FILE *, const char *);
 
@@ -183,6 +186,15 @@ typedef void	 pf_status_extra_fn(FILE *, const char *, void *);
  */
 struct pf_status *pf_status_open(const char *, const char *, const char *,
 		     const char **);
+/*
+ * Resolve the status directory as pf_status_open() does, into buf of len
+ * bytes: dir if not NULL, else $PIPEFLOW_STATUS_DIR, else
+ * $XDG_RUNTIME_DIR/pipeflow (when absolute), else /tmp/pipeflow-UID; an
+ * empty variable counts as unset.  Nothing is created or checked.
+ * Returns 0, or -1 with errno ENAMETOOLONG when the path does not fit in
+ * len bytes, or ENOENT when dir is the empty string.
+ */
+int		 pf_status_dir(char *, size_t, const char *);
 /* Whether name matches [A-Za-z0-9_.-]{1,64}. */
 int		 pf_status_valid_name(const char *);
 /* Path of the status file, for messages. */
@@ -281,6 +293,8 @@ int		 pf_field_parse(struct pf_field *, const char *, const char *,
 int		 pf_field_get(const struct pf_field *, const char *, size_t,
 		     const char **, size_t *);
 
+/* time.c: the timestamp formats a field may hold. */
+
 enum pf_timefmt {
 	PF_TIME_EPOCH = 0,	/* seconds since the epoch, decimals allowed */
 	PF_TIME_EPOCH_MS,	/* milliseconds, decimals allowed */
@@ -324,7 +338,7 @@ struct pf_timememo {
 int		 pf_time_parse_memo(struct pf_timememo *, const char *,
 		     size_t, enum pf_timefmt, int64_t *, const char **);
 
-/* quantile.c: ages and latencies, summarised. */
+/* hist.c: ages and latencies, summarised. */
 
 /*
  * A fixed-size log-linear histogram of nanosecond values, after
@@ -388,7 +402,7 @@ uint64_t	 pf_hist_min(const struct pf_hist *);
  */
 int		 pf_privdir_open(const char *, int, const char **);
 
-/* statusread.c: reading status files back. */
+/* stage.c: reading status files back. */
 
 #define PF_STAGE_MAX_FILE	(1024 * 1024)	/* larger: refused */
 #define PF_STAGE_MAX_LINE	4096		/* so are longer lines */
@@ -464,16 +478,6 @@ int		 pf_stage_read(int, const char *, struct pf_stage *,
  */
 int		 pf_stage_scan(const char *, struct pf_stage **, size_t *,
 		     size_t *, const char **);
-/*
- * Resolve the status directory as pf_status_open() does, into buf of len
- * bytes: dir if not NULL, else $PIPEFLOW_STATUS_DIR, else
- * $XDG_RUNTIME_DIR/pipeflow (when absolute), else /tmp/pipeflow-UID; an
- * empty variable counts as unset.  Nothing is created or checked.
- * Returns 0, or -1 with errno ENAMETOOLONG when the path does not fit in
- * len bytes, or ENOENT when dir is the empty string.
- */
-int		 pf_status_dir(char *, size_t, const char *);
-
 /* spilldir.c: a spill directory, safely. */
 
 struct pf_spilldir;

@@ -42,35 +42,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <xxhash.h>
-
 #include "pipeflow.h"
 #include "engine.h"
+#include "diskq.h"
 #include "spillq.h"
 
 #define SQ_TICK		(10 * PF_MSEC)	/* timers' resolution */
 #define SQ_RETRY	(100 * PF_MSEC)	/* after a full disk */
 #define SQ_STATFS	(100 * PF_MSEC)	/* --min-free: free space kept */
 #define SQ_OVERHEAD	(32 + 40 + 8)	/* file and frame headers, trailer */
-#define SQ_CKPT_MAX	128
-#define SQ_CKPT_MAGIC	"PFCKPT1"
 #define SQ_MARKS	1024		/* output progress, for checkpoints */
 #define SQ_WRITE_MAX	(64 * 1024)	/* durable: a mark this often */
 #define SQ_GRACE	(500 * PF_MSEC)	/* durable stop: ending a record */
 #define SQ_FRAME_MIN	(4 * 1024)	/* a full disk: frames down to */
 #define SQ_FULL(e)	((e) == ENOSPC || (e) == EFBIG || (e) == EDQUOT)
-
-struct sq_seg {
-	uint64_t	 num;
-	uint64_t	 first;		/* first record, from the header */
-	uint64_t	 end;		/* one past the last record */
-	uint64_t	 raw;		/* raw bytes of its frames */
-	uint64_t	 stored;	/* size of the file */
-	uint64_t	 time;		/* time of the first frame, 0 */
-	int		 badhdr;	/* unreadable header */
-	int		 end_known;	/* end is exact, faults or not */
-	unsigned int	 kind;		/* the framing it was written in */
-};
 
 struct pf_spillq {
 	struct pf_spillq_conf	 conf;
@@ -92,7 +77,7 @@ struct pf_spillq {
 	uint64_t		 ckpt_seq;	/* in the checkpoint */
 	uint64_t		 last_mono;	/* ages handed to the queue */
 
-	struct sq_seg		*segs;
+	struct pf_diskq_seg		*segs;
 	size_t			 nsegs;
 	size_t			 segcap;
 	uint64_t		 next_num;
@@ -160,7 +145,7 @@ static uint64_t	 sq_epoch(void);
 static void	 sq_msg(struct pf_spillq *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 static void	 sq_segname(char *, uint64_t);
-static struct sq_seg *sq_push(struct pf_spillq *);
+static struct pf_diskq_seg *sq_push(struct pf_spillq *);
 static void	 sq_pop(struct pf_spillq *, size_t);
 static uint64_t	 sq_units(const struct pf_spillq *, const char *, size_t);
 static uint64_t	 sq_delivered(struct pf_spillq *, struct pf_engine *);
@@ -183,11 +168,6 @@ static void	 sq_retire(struct pf_spillq *);
 static int	 sq_checkpoint(struct pf_spillq *, struct pf_engine *, int);
 static int	 sq_ckpt_write(struct pf_spillq *, uint64_t, int);
 static int	 sq_fault(struct pf_spillq *, struct pf_engine *);
-static int	 sq_ckpt_parse(const char *, size_t, uint64_t *);
-static int	 sq_scan(int, uint64_t, uint64_t, struct sq_seg *, off_t *,
-		     char *, size_t, int *, int);
-static uint64_t	 sq_count(unsigned int, const char *, size_t);
-static uint64_t	 sq_raw_all(int, uint64_t);
 
 static size_t	 sq_in_space(void *, struct pf_engine *, char **);
 static int	 sq_in_data(void *, struct pf_engine *, size_t, uint64_t,
@@ -246,10 +226,10 @@ sq_segname(char *buf, uint64_t num)
 	(void)pf_spilldir_segname(buf, PF_SPILLDIR_SEGNAME_MAX, num);
 }
 
-static struct sq_seg *
+static struct pf_diskq_seg *
 sq_push(struct pf_spillq *sq)
 {
-	struct sq_seg	*n;
+	struct pf_diskq_seg	*n;
 	size_t		 cap;
 
 	if (sq->nsegs == sq->segcap) {
@@ -279,22 +259,7 @@ sq_pop(struct pf_spillq *sq, size_t i)
 static uint64_t
 sq_units(const struct pf_spillq *sq, const char *p, size_t len)
 {
-	return (sq_count(sq->conf.framing, p, len));
-}
-
-/* The same in the framing kind, as a segment says. */
-static uint64_t
-sq_count(unsigned int kind, const char *p, size_t len)
-{
-	uint64_t	n;
-
-	if (kind == PF_FRAME_BYTES)
-		return (len);
-	n = pf_frame_count(kind, p, len);
-	/* The unterminated last record of the input. */
-	if (len > 0 && p[len - 1] != (kind == PF_FRAME_NUL ? '\0' : '\n'))
-		n++;
-	return (n);
+	return (pf_diskq_count(sq->conf.framing, p, len));
 }
 
 /* The number of the first record not yet written out. */
@@ -534,7 +499,7 @@ sq_sync(struct pf_spillq *sq)
 static int
 sq_append(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 {
-	struct sq_seg	*s;
+	struct pf_diskq_seg	*s;
 	const char	*t, *errstr;
 	char		 name[PF_SPILLDIR_SEGNAME_MAX];
 	size_t		 n = sq->swhole, c;
@@ -741,7 +706,7 @@ sq_direct(struct pf_spillq *sq, struct pf_engine *e, uint64_t now)
 static int
 sq_next_frame(struct pf_spillq *sq, struct pf_engine *e)
 {
-	struct sq_seg	*s = NULL;
+	struct pf_diskq_seg	*s = NULL;
 	const char	*data, *errstr;
 	char		 name[PF_SPILLDIR_SEGNAME_MAX];
 	size_t		 i, len;
@@ -969,13 +934,11 @@ sq_retire(struct pf_spillq *sq)
 static int
 sq_ckpt_write(struct pf_spillq *sq, uint64_t d, int sync)
 {
-	char		 buf[SQ_CKPT_MAX];
+	char		 buf[PF_DISKQ_CKPT_MAX];
 	const char	*errstr;
 	int		 n;
 
-	n = snprintf(buf, sizeof(buf), "%s %020" PRIu64, SQ_CKPT_MAGIC, d);
-	n += snprintf(buf + n, sizeof(buf) - n, " %016" PRIx64 "\n",
-	    (uint64_t)XXH3_64bits(buf, n));
+	n = pf_diskq_ckpt_format(buf, sizeof(buf), d);
 	if (pf_spilldir_checkpoint_write(sq->dir, buf, n, sync,
 	    &errstr) == 0) {
 		if (sq->ckpt_warned && !sq->conf.quiet)
@@ -1614,139 +1577,13 @@ sq_metrics(FILE *f, const char *labels, void *arg)
 	    "pipeflow_spill_full{%s} %d\n", labels, sq->full);
 }
 
-/* "PFCKPT1 <seq> <xxh3 hex>\n": 0 and the number, or -1. */
-static int
-sq_ckpt_parse(const char *buf, size_t len, uint64_t *seq)
-{
-	char		 tmp[SQ_CKPT_MAX], *sp, *ep;
-	uint64_t	 v, h;
-
-	if (len == 0 || len >= sizeof(tmp) || buf[len - 1] != '\n')
-		return (-1);
-	memcpy(tmp, buf, len);
-	tmp[len - 1] = '\0';
-	if ((sp = strrchr(tmp, ' ')) == NULL)
-		return (-1);
-	if (strncmp(tmp, SQ_CKPT_MAGIC " ", sizeof(SQ_CKPT_MAGIC)) != 0)
-		return (-1);
-	errno = 0;
-	h = strtoull(sp + 1, &ep, 16);
-	if (errno != 0 || *ep != '\0' || ep - (sp + 1) != 16)
-		return (-1);
-	if (h != (uint64_t)XXH3_64bits(tmp, sp - tmp))
-		return (-1);
-	*sp = '\0';
-	if (!(tmp[sizeof(SQ_CKPT_MAGIC)] >= '0' &&
-	    tmp[sizeof(SQ_CKPT_MAGIC)] <= '9'))
-		return (-1);
-	errno = 0;
-	v = strtoull(tmp + sizeof(SQ_CKPT_MAGIC), &ep, 10);
-	if (errno != 0 || *ep != '\0')
-		return (-1);
-	*seq = v;
-	return (0);
-}
-
-/*
- * Read segment num's frame headers: its first and end record numbers,
- * raw and stored bytes of the frames that end after from, and the time
- * of the first of those.  Returns 0 for a clean file, 1 when it ends
- * torn (*tornoff: where its last whole frame ends), 2 when a fault stops
- * the scan (*tornoff: its offset; msg says what), -1 when it cannot be
- * read (msg).  *badhdr is set when not even the file header is good.
- */
-static int
-sq_scan(int dfd, uint64_t num, uint64_t from, struct sq_seg *s,
-    off_t *tornoff, char *msg, size_t msglen, int *badhdr, int verify)
-{
-	struct pf_seg_reader	*r;
-	struct stat		 st;
-	const char		*errstr, *data;
-	char			 name[PF_SPILLDIR_SEGNAME_MAX], bad[64];
-	size_t			 len;
-	uint64_t		 fs, u;
-	uint32_t		 nrec, raw, stored;
-	int			 ret;
-
-	memset(s, 0, sizeof(*s));
-	s->num = num;
-	*badhdr = 0;
-	sq_segname(name, num);
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		s->stored = st.st_size;
-	if ((r = pf_seg_open(dfd, name, &errstr)) == NULL) {
-		snprintf(msg, msglen, "%s: offset 0: %s", name, errstr);
-		if (errno == EBADMSG) {
-			*badhdr = 1;
-			*tornoff = 0;
-			return (strcmp(errstr, "short header") == 0 ? 1 : 2);
-		}
-		return (-1);
-	}
-	s->first = s->end = pf_seg_first_seq(r);
-	s->kind = pf_seg_kind(r);
-	for (;;) {
-		if (!verify)
-			ret = pf_seg_skim(r, &fs, &nrec, &raw, &stored,
-			    &errstr);
-		else if ((ret = pf_seg_next(r, &data, &len, &fs, &nrec,
-		    &errstr)) == 1) {
-			raw = len;
-			if ((u = sq_count(s->kind, data, len)) != nrec) {
-				snprintf(bad, sizeof(bad), "a frame of %"
-				    PRIu32 " records holds %" PRIu64, nrec, u);
-				errstr = bad;
-				errno = EBADMSG;
-				ret = -1;
-			}
-		}
-		if (ret != 1)
-			break;
-		s->end = fs + nrec;
-		if (s->end > from) {
-			if (s->time == 0)
-				s->time = pf_seg_time(r);
-			s->raw += raw;
-		}
-	}
-	*tornoff = pf_seg_offset(r);
-	if (ret != 0)
-		snprintf(msg, msglen, "%s: offset %lld: %s", name,
-		    (long long)*tornoff, errstr);
-	pf_seg_close_reader(r);
-	if (ret == 0)
-		return (0);
-	if (ret == PF_SEG_TORN)
-		return (1);
-	return (ret == -1 && errno != EBADMSG ? -1 : 2);
-}
-
-/* The raw bytes of segment num's whole frames, 0 if it cannot be read. */
-static uint64_t
-sq_raw_all(int dfd, uint64_t num)
-{
-	struct pf_seg_reader	*r;
-	const char		*errstr;
-	char			 name[PF_SPILLDIR_SEGNAME_MAX];
-	uint64_t		 fs, raw = 0;
-	uint32_t		 nrec, len, stored;
-
-	sq_segname(name, num);
-	if ((r = pf_seg_open(dfd, name, &errstr)) == NULL)
-		return (0);
-	while (pf_seg_skim(r, &fs, &nrec, &len, &stored, &errstr) == 1)
-		raw += len;
-	pf_seg_close_reader(r);
-	return (raw);
-}
-
 struct pf_spillq *
 pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 {
 	struct pf_spillq	*sq;
-	struct sq_seg		*s;
+	struct pf_diskq_seg		*s;
 	const char		*errstr;
-	char			 buf[SQ_CKPT_MAX], msg[256], sz[16];
+	char			 buf[PF_DISKQ_CKPT_MAX], msg[256], sz[16];
 	char			 name[PF_SPILLDIR_SEGNAME_MAX];
 	uint64_t		*nums = NULL, d = 0, top, over;
 	size_t			 nnums = 0, others = 0, i;
@@ -1800,7 +1637,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 	/* A checkpoint is a hint: the data on disk is the truth. */
 	if (n == -1)
 		ckbad = "corrupt (too large)";
-	else if (n > 0 && sq_ckpt_parse(buf, n, &d) == -1)
+	else if (n > 0 && pf_diskq_ckpt_parse(buf, n, &d) == -1)
 		ckbad = "corrupt";
 	else if (n > 0)
 		haveckpt = 1;
@@ -1818,7 +1655,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 			sq_msg(sq, "%s", strerror(errno));
 			goto fail;
 		}
-		ret = sq_scan(sq->dfd, nums[i], d, s, &off, msg, sizeof(msg),
+		ret = pf_diskq_scan(sq->dfd, nums[i], d, s, &off, msg, sizeof(msg),
 		    &bad, 0);
 		sq_segname(name, nums[i]);
 		if (ret == -1) {
@@ -1957,7 +1794,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 		/* The raw sizes were of what follows the checkpoint. */
 		for (i = 0; i < sq->nsegs; i++) {
 			sq->disk_raw -= sq->segs[i].raw;
-			sq->segs[i].raw = sq_raw_all(sq->dfd, sq->segs[i].num);
+			sq->segs[i].raw = pf_diskq_raw_all(sq->dfd, sq->segs[i].num);
 			sq->disk_raw += sq->segs[i].raw;
 		}
 	}
@@ -2039,96 +1876,4 @@ pf_spillq_free(struct pf_spillq *sq)
 	free(sq->segs);
 	free(sq->sbuf);
 	free(sq);
-}
-
-int
-pf_spill_info(const char *path, struct pf_spill_info *info,
-    const char **errstr)
-{
-	struct pf_spilldir	*dir;
-	struct sq_seg		 s;
-	char			 buf[SQ_CKPT_MAX], msg[256];
-	char			 name[PF_SPILLDIR_SEGNAME_MAX];
-	uint64_t		*nums = NULL, d = 0, prev = 0, top = 0;
-	size_t			 nnums = 0, others = 0, i;
-	ssize_t			 n;
-	off_t			 off;
-	int			 ret, bad, saved, known = 0;
-
-	memset(info, 0, sizeof(*info));
-	info->framing = -1;
-	if ((dir = pf_spilldir_inspect(path, errstr)) == NULL)
-		return (-1);
-	if (pf_spilldir_list(dir, &nums, &nnums, &others, errstr) == -1)
-		goto fail;
-	info->others = others;
-	n = pf_spilldir_checkpoint_read(dir, buf, sizeof(buf), errstr);
-	if (n > 0 && sq_ckpt_parse(buf, n, &d) == 0)
-		info->checkpoint = 1;
-	else if (n != 0) {
-		info->corrupt = 1;
-		snprintf(info->fault, sizeof(info->fault), "checkpoint: %s",
-		    n == -1 ? *errstr : "corrupt");
-	}
-	for (i = 0; i < nnums; i++) {
-		ret = sq_scan(pf_spilldir_fd(dir), nums[i], d, &s, &off, msg,
-		    sizeof(msg), &bad, 1);
-		if (!info->checkpoint && i == 0)
-			d = s.first;
-		/* Records missing between segments, or before the first. */
-		if (!bad && (i > 0 ? known : 1) &&
-		    s.first > (i > 0 ? prev : d) && !info->corrupt) {
-			sq_segname(name, nums[i]);
-			info->corrupt = 1;
-			snprintf(info->fault, sizeof(info->fault), "records %"
-			    PRIu64 " to %" PRIu64 " missing (a segment before "
-			    "%s)", i > 0 ? prev : d, s.first - 1, name);
-		}
-		/* Numbers seen twice: a segment copied, say. */
-		if (!bad && i > 0 && s.first < top && !info->corrupt) {
-			sq_segname(name, nums[i]);
-			info->corrupt = 1;
-			snprintf(info->fault, sizeof(info->fault), "%s: offset 0: "
-			    "records %" PRIu64 " to %" PRIu64 " overlap an "
-			    "earlier segment's", name, s.first,
-			    (s.end < top ? s.end : top) - 1);
-		}
-		prev = s.end;
-		if (!bad && s.end > top)
-			top = s.end;
-		known = !bad && ret == 0;
-		if (info->framing < 0 && !bad)
-			info->framing = s.kind;
-		info->segments++;
-		info->stored_bytes += s.stored;
-		info->raw_bytes += s.raw;
-		if (s.end > d)
-			info->records += s.end - (s.first > d ? s.first : d);
-		if (info->oldest_ns == 0)
-			info->oldest_ns = s.time;
-		if (ret == 1 && i == nnums - 1)
-			info->torn++;
-		else if (ret != 0 && !info->corrupt) {
-			info->corrupt = 1;
-			snprintf(info->fault, sizeof(info->fault), "%s", msg);
-		}
-	}
-	if (info->checkpoint && nnums > 0 && known && d > prev &&
-	    !info->corrupt) {
-		info->corrupt = 1;
-		snprintf(info->fault, sizeof(info->fault), "checkpoint: "
-		    "corrupt (first undelivered %" PRIu64 ", past the data, "
-		    "which ends at %" PRIu64 ")", d, prev);
-	}
-	info->delivered = d;
-	free(nums);
-	pf_spilldir_close(dir, 0);
-	return (0);
-
-fail:
-	saved = errno;
-	free(nums);
-	pf_spilldir_close(dir, 0);
-	errno = saved;
-	return (-1);
 }

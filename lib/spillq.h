@@ -61,28 +61,4 @@ void		 pf_spillq_policy(struct pf_spillq *, struct pf_policy *);
 /* Free after the run (the directory was closed by the last tick). */
 void		 pf_spillq_free(struct pf_spillq *);
 
-/* What a spill directory holds, for spill --info. */
-struct pf_spill_info {
-	uint64_t	 segments;
-	uint64_t	 records;	/* undelivered, bytes in --bytes */
-	uint64_t	 raw_bytes;	/* undelivered */
-	uint64_t	 stored_bytes;	/* the segment files */
-	uint64_t	 oldest_ns;	/* epoch ns of the oldest frame, 0 */
-	uint64_t	 delivered;	/* the checkpoint, first record */
-	uint64_t	 torn;		/* frames of a torn tail */
-	uint64_t	 others;	/* files that are not ours */
-	int		 framing;	/* of the first segment, -1 */
-	int		 checkpoint;	/* a checkpoint was found */
-	int		 corrupt;	/* a fault found */
-	char		 fault[512];	/* the first fault, for messages */
-};
-
-/*
- * Describe the spill directory dir without changing or locking it: read
- * every frame header (payloads are not read).  Returns 0, or -1 with
- * *errstr set when the directory cannot be read at all.
- */
-int		 pf_spill_info(const char *, struct pf_spill_info *,
-		     const char **);
-
 #endif /* PF_SPILLQ_H */

@@ -94,6 +94,39 @@ pf_status_valid_name(const char *name)
 }
 
 /*
+ * The rule of pf_status_open(), on its own so that a reader
+ * (lagwatch --watch) finds the directory without creating it.  An empty
+ * variable counts as unset; a relative $XDG_RUNTIME_DIR is ignored, as the
+ * XDG base directory specification asks.
+ */
+int
+pf_status_dir(char *buf, size_t len, const char *dir)
+{
+	const char	*env;
+	int		 n;
+
+	if (dir == NULL && (env = getenv("PIPEFLOW_STATUS_DIR")) != NULL &&
+	    *env != '\0')
+		dir = env;
+	if (dir != NULL) {
+		if (*dir == '\0') {
+			errno = ENOENT;
+			return (-1);
+		}
+		n = snprintf(buf, len, "%s", dir);
+	} else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
+		n = snprintf(buf, len, "%s/pipeflow", env);
+	else
+		n = snprintf(buf, len, "/tmp/pipeflow-%ju",
+		    (uintmax_t)geteuid());
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * A tool of NULL means getprogname().  On failure *errstr (if errstr is
  * not NULL) names the problem: "invalid name", "cannot create directory",
  * "cannot open directory", "not a directory", "is a symbolic link",

@@ -6,6 +6,7 @@
 # input is a file whose offset the next reader shares: it must get all).
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
+. "$top_srcdir/tests/lib/cli.sh"
 
 seq 1 1000 > "$T/in"
 
@@ -52,18 +53,6 @@ usage "--dead-letter with fail" "--dead-letter" \
 ok $? "refused --dead-letter file not created"
 
 # Bad usage wins over a good FILE operand: the file is not even opened.
-rm -f "$T/fifo"
-mkfifo "$T/fifo"
-bqueue -m foo "$T/fifo" > "$T/out" 2> "$T/err" &
-q=$!
-i=0
-while [ -e /proc/$q ] && [ "$(sed 's/.*) //' /proc/$q/stat 2>/dev/null |
-    cut -d' ' -f1)" != Z ] && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ $i -lt 100 ] || kill -KILL $q
-wait $q
-is $? 2 "bad usage with a FIFO operand: exit 2 without waiting for a writer"
+refused_fifo "bad usage with a FIFO operand" bqueue -m foo
 
 done_testing

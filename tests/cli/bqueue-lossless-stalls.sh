@@ -7,46 +7,23 @@
 # random, and bqueue itself now and then.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
+. "$top_srcdir/tests/lib/cli.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
 # binary, empty lines, NUL records, a 1 MiB line, no final newline
-{
-	head -c 262144 /dev/urandom
-	printf '\n\n\n\0\0\0'
-	head -c 1048576 /dev/zero | tr '\0' x
-	printf '\n\0\n\n'
-	head -c 131072 /dev/urandom
-	printf '\n\n\0no final newline'
-} > "$T/in"
-want=$(sha256sum < "$T/in" | cut -d' ' -f1)
+mixed_input "$T/in" 262144 1048576 131072
+want=$(sha "$T/in")
 
-# A list of pauses in milliseconds, decided up front (awk's rand()).
-awk 'BEGIN { srand(7); for (i = 0; i < 400; i++)
-	printf "%d %d\n", int(rand() * 3), 2 + int(rand() * 25) }' \
-    > "$T/pauses"
+pauses 7 "$T/pauses"
 
 run=0
 for mode in "" -z --bytes; do
 	for mem in 4K 64M; do
 		run=$((run + 1))
-		rm -f "$T/a" "$T/b" "$T/out"
-		mkfifo "$T/a" "$T/b"
-		stallpipe $run 65536 10000 < "$T/in" > "$T/a" &
-		p=$!
-		bqueue $mode -m $mem --max-record 4M < "$T/a" > "$T/b" \
-		    2> "$T/err" &
-		q=$!
-		stallpipe $((run + 50)) 16384 10000 < "$T/b" > "$T/out" &
-		c=$!
-		stopper "$T/pauses" $p $q $c &
-		s=$!
-		wait $q
-		rc=$?
-		wait $p $c
-		wait $s
+		stalled $run "$T/pauses" bqueue $mode -m $mem --max-record 4M
 		is "$rc" 0 "exit 0 (${mode:-lines}, -m $mem)"
-		got=$(sha256sum < "$T/out" | cut -d' ' -f1)
+		got=$(sha "$T/out")
 		is "$got" "$want" "sha256 of output = input (${mode:-lines}, -m $mem)"
 		is "$(cat "$T/err")" "" "nothing on stderr (${mode:-lines}, -m $mem)"
 	done

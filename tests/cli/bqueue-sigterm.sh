@@ -6,16 +6,12 @@
 # idle, and when the signal comes just as bqueue is about to exit 0.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
+. "$top_srcdir/tests/lib/cli.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-gone() {
-	_s=$(pstate "$1")
-	[ -z "$_s" ] || [ "$_s" = Z ]
-}
 saturated() {
-	grep -q '^pipeflow_state{.*state="saturated"} 1$' "$T/st/s.prom" \
-	    2>/dev/null
+	in_state saturated "$T/st/s.prom"
 }
 skip() {
 	_tap_n=$((_tap_n + 1))
@@ -26,18 +22,11 @@ seq 1 2000000 > "$T/in"
 
 # start: a stopped consumer, a producer with far more than fits, and
 # bqueue between them, saturated.
+feed() {
+	exec cat "$T/in"
+}
 start() {
-	rm -rf "$T/a" "$T/b" "$T/st" "$T/cpid" "$T/out"
-	mkfifo "$T/a" "$T/b"
-	sh -c 'echo $$ > "$0"; kill -STOP $$; exec cat' "$T/cpid" \
-	    < "$T/b" > "$T/out" &
-	c=$!
-	cat "$T/in" > "$T/a" 2> /dev/null &
-	p=$!
-	PIPEFLOW_STATUS_DIR=$T/st bqueue -m 1M --name s \
-	    --status-interval 50ms < "$T/a" > "$T/b" 2> "$T/err" &
-	q=$!
-	wait_until 10 is_stopped $c && wait_until 10 saturated
+	held 10 saturated feed bqueue -m 1M --name s --status-interval 50ms
 }
 
 # whole_prefix NAME: the output is the first K lines of the input, K as
@@ -61,7 +50,7 @@ for sig in TERM INT; do
 	sleep 0.5
 	! gone $q
 	ok $? "SIG$sig: bqueue waits to deliver what it holds"
-	kill -CONT "$(cat "$T/cpid")"
+	release
 	wait $q
 	is $? $want "SIG$sig: exit $want after delivering"
 	wait $c
@@ -84,7 +73,7 @@ is $? 143 "second SIGTERM: exit 143"
 like "$(cat "$T/err")" \
     "records received [0-9]+, delivered [0-9]+, dropped 0, pending [1-9]" \
     "second SIGTERM: line of counts with records pending"
-kill -CONT "$(cat "$T/cpid")"
+release
 wait $c
 wait $p
 

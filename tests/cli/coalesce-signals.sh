@@ -8,6 +8,7 @@
 # of records not delivered.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
+. "$top_srcdir/tests/lib/cli.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 model=$top_srcdir/tests/lib/coalesce-model.awk
@@ -17,23 +18,16 @@ awk 'BEGIN { srand(9); for (i = 1; i <= 300000; i++)
     > "$T/in"
 
 coalesced() {
-	_c=$(metric pipeflow_records_coalesced_total "$T/st/c.prom")
-	[ -n "$_c" ] && [ "$_c" -gt 0 ]
+	metric_above pipeflow_records_coalesced_total 0 "$T/st/c.prom"
 }
 
 # start [ARGS]: the reader stopped, input fed, coalesce holding.
+feed() {
+	exec cat "$T/in"
+}
 start() {
-	rm -rf "$T/a" "$T/b" "$T/st" "$T/cpid" "$T/out"
-	mkfifo "$T/a" "$T/b"
-	sh -c 'echo $$ > "$0"; kill -STOP $$; exec cat' "$T/cpid" \
-	    < "$T/b" > "$T/out" &
-	c=$!
-	cat "$T/in" > "$T/a" &
-	p=$!
-	PIPEFLOW_STATUS_DIR=$T/st coalesce -k 2 --name c \
-	    --status-interval 20ms "$@" < "$T/a" > "$T/b" 2> "$T/err" &
-	q=$!
-	wait_until 10 is_stopped $c && wait_until 20 coalesced
+	held 20 coalesced feed coalesce -k 2 --name c --status-interval 20ms \
+	    "$@"
 }
 
 start
@@ -63,7 +57,7 @@ like "$(cat "$T/err")" "records in, [0-9]+ out, 0 dropped, [0-9]+ coalesced, " \
 
 kill -TERM $q
 sleep 0.2
-kill -CONT $c
+release
 wait $q
 rc=$?
 wait $c

@@ -7,6 +7,7 @@
 # No --log file is created and no status file published.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
+. "$top_srcdir/tests/lib/cli.sh"
 
 seq 1 1000 > "$T/in"
 
@@ -76,18 +77,6 @@ ok $? "refused --log file not created"
 ok $? "no status directory made"
 
 # Bad usage wins over a good FILE operand: the file is not even opened.
-rm -f "$T/fifo"
-mkfifo "$T/fifo"
-lagwatch --format xml "$T/fifo" > "$T/out" 2> "$T/err" &
-p=$!
-i=0
-while [ -e /proc/$p ] && [ "$(sed 's/.*) //' /proc/$p/stat 2>/dev/null |
-    cut -d' ' -f1)" != Z ] && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ $i -lt 100 ] || kill -KILL $p
-wait $p
-is $? 2 "bad usage with a FIFO operand: exit 2 without waiting for a writer"
+refused_fifo "bad usage with a FIFO operand" lagwatch --format xml
 
 done_testing

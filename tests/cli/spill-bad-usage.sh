@@ -9,6 +9,7 @@
 # are accepted, so that the limits are where they are said to be.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
+. "$top_srcdir/tests/lib/cli.sh"
 
 seq 1 1000 > "$T/in"
 X=$T/dir
@@ -94,18 +95,7 @@ is "$(ls -A "$X")" notes.txt "the directory named is left as it was"
 rm -rf "$X"
 
 # Bad usage wins over a good FILE operand: the file is not even opened.
-rm -f "$T/fifo"
-mkfifo "$T/fifo"
-spill --durable "$T/fifo" > "$T/out" 2> "$T/err" &
-q=$!
-gone() {
-	! alive "$1"
-}
-wait_until 5 gone $q
-ok $? "bad usage with a FIFO operand: no wait for a writer"
-kill -KILL $q 2>/dev/null
-wait $q
-is $? 2 "bad usage with a FIFO operand: exit 2"
+refused_fifo "bad usage with a FIFO operand" spill --durable
 
 # Just inside the limits: accepted, every record through (within 10s:
 # a spill that hangs is killed).

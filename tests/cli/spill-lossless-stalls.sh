@@ -12,52 +12,24 @@
 # disk.  And a record larger than -m alone goes out at once.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
+. "$top_srcdir/tests/lib/cli.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
 # binary, empty records, NUL records, a 1 MiB record, no final newline;
 # 3.6M in all, well past what the pipes around spill hold (1M each)
-{
-	head -c 1572864 /dev/urandom
-	printf '\n\n\n\0\0\0'
-	head -c 1048576 /dev/zero | tr '\0' x
-	printf '\n\0\n\n'
-	seq 1 100000
-	head -c 524288 /dev/urandom
-	printf '\n\n\0no final terminator'
-} > "$T/in"
+mixed_input "$T/in" 1572864 1048576 524288 100000 "no final terminator"
 size=$(wc -c < "$T/in")
-want=$(sha256sum < "$T/in" | cut -d' ' -f1)
+want=$(sha "$T/in")
 
-# A list of pauses in milliseconds, decided up front (awk's rand()).
-awk 'BEGIN { srand(5); for (i = 0; i < 400; i++)
-	printf "%d %d\n", int(rand() * 3), 2 + int(rand() * 25) }' \
-    > "$T/pauses"
+pauses 5 "$T/pauses"
 
-# watchdog PID FILE: kill PID if FILE stops growing for 5 s (30 under
-# valgrind) while PID lives (a hang would otherwise hold the suite for
-# ever); says so in $T/hung.
-[ -n "${PF_VALGRIND:-}" ] && patience=300 || patience=50
-watchdog() {
-	_last=-1
-	_same=0
-	while kill -0 "$1" 2>/dev/null; do
-		_size=$({ wc -c < "$2"; } 2>/dev/null || echo 0)
-		if [ "$_size" = "$_last" ]; then
-			_same=$((_same + 1))
-		else
-			_same=0
-		fi
-		_last=$_size
-		if [ $_same -ge $patience ]; then
-			echo "no output for $((patience / 10))s after $_size bytes" \
-			    > "$T/hung"
-			kill -KILL "$1" 2>/dev/null
-			break
-		fi
-		sleep 0.1
-	done
-}
+# A hang is killed by the watchdog (cli.sh) after 5 s without output
+# (30 under valgrind).
+patience=$stall_patience
+# A producer in smaller bursts, a consumer slower than usual.
+stall_in="65536 2000"
+stall_out="8192 10000"
 
 # sizes as -v prints them (1.5M, 228K, 0B) in bytes, roughly
 bytes_of() {
@@ -76,31 +48,10 @@ run() {
 	_name=$1
 	_seed=$2
 	shift 2
-	rm -f "$T/a" "$T/b" "$T/out"
-	mkfifo "$T/a" "$T/b"
-	stallpipe "$_seed" 65536 2000 < "$T/in" > "$T/a" &
-	p=$!
-	spill -v -m 4K --segment-size 16K --max-record 4M "$@" \
-	    < "$T/a" > "$T/b" 2> "$T/err" &
-	q=$!
-	stallpipe $((_seed + 50)) 8192 10000 < "$T/b" > "$T/out" &
-	c=$!
-	stopper "$T/pauses" $p $q $c &
-	s=$!
-	rm -f "$T/hung"
-	watchdog $q "$T/out" &
-	w=$!
-	{ wait $q; } 2> /dev/null
-	rc=$?
-	kill -CONT $p $c 2>/dev/null
-	wait $p $c
-	wait $s
-	wait $w
-	if [ -e "$T/hung" ]; then
-		diag "$_name: spill hung: $(cat "$T/hung"); killed"
-	fi
+	stalled "$_seed" "$T/pauses" \
+	    spill -v -m 4K --segment-size 16K --max-record 4M "$@"
 	is "$rc" 0 "$_name: exit 0"
-	got=$(sha256sum < "$T/out" | cut -d' ' -f1)
+	got=$(sha "$T/out")
 	is "$got" "$want" "$_name: sha256 of output = input"
 	# -v adds state changes, the disk line and the summary; nothing else
 	grep -v -E '^spill: ((normal|constrained|saturated|recovery) -> |disk: |done: )' \
@@ -162,7 +113,7 @@ for mode in "" -z --bytes; do
 	watchdog "$(cat "$T/qpid")" "$T/out"
 	wait
 	[ -e "$T/hung" ] && diag "spill hung: $(cat "$T/hung"); killed"
-	got=$(sha256sum < "$T/out" | cut -d' ' -f1)
+	got=$(sha "$T/out")
 	is "$got" "$want" "sha256 through pipes (${mode:-lines}, -m 4K)"
 	rm -f "$T/qpid"
 done

@@ -13,16 +13,12 @@
 # not taken.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proc.sh"
+. "$top_srcdir/tests/lib/cli.sh"
 
 [ -r /proc/self/stat ] || skip_all "needs /proc"
 
-gone() {
-	_s=$(pstate "$1")
-	[ -z "$_s" ] || [ "$_s" = Z ]
-}
 saturated() {
-	grep -q '^pipeflow_state{.*state="saturated"} 1$' "$T/st/s.prom" \
-	    2>/dev/null
+	in_state saturated "$T/st/s.prom"
 }
 # counts FILE: "received delivered dropped pending" from the line of counts
 counts() {
@@ -43,21 +39,15 @@ mkdir -m 700 "$T/tmp"
 
 # start ARGS...: a consumer stopped at once, a producer without end (for
 # all we care), spill ARGS between, saturated.
+feed() {
+	exec seq 1 100000000000
+}
 start() {
-	rm -rf "$T/a" "$T/b" "$T/st" "$T/cpid" "$T/out"
-	mkfifo "$T/a" "$T/b"
-	sh -c 'echo $$ > "$0"; kill -STOP $$; exec cat' "$T/cpid" \
-	    < "$T/b" > "$T/out" &
-	c=$!
-	seq 1 100000000000 > "$T/a" 2> /dev/null &
-	p=$!
-	PIPEFLOW_STATUS_DIR=$T/st TMPDIR=$T/tmp spill -v --name s \
-	    --status-interval 50ms "$@" < "$T/a" > "$T/b" 2> "$T/err" &
-	q=$!
-	wait_until 10 is_stopped $c && wait_until 15 saturated
+	held 15 saturated feed env TMPDIR="$T/tmp" spill -v --name s \
+	    --status-interval 50ms "$@"
 }
 finish() {
-	kill -CONT "$(cat "$T/cpid")" 2> /dev/null
+	release
 	kill $p 2> /dev/null
 	wait $c
 	wait $p
@@ -74,7 +64,7 @@ for sig in TERM INT; do
 	sleep 0.5
 	! gone $q
 	ok $? "SIG$sig: spill waits to deliver what it holds"
-	kill -CONT "$(cat "$T/cpid")"
+	release
 	wait_until 20 gone $q
 	ok $? "SIG$sig: ends once delivered (it stopped reading)"
 	gone $q || kill -KILL $q

@@ -30,6 +30,11 @@ alive() {
 	[ -n "$_s" ] && [ "$_s" != Z ]
 }
 
+# gone PID: PID has exited (or is a zombie waiting to be reaped).
+gone() {
+	! alive "$1"
+}
+
 # blocked_in PID WORD: /proc/PID/wchan names WORD (poll, wait_for_partner).
 blocked_in() {
 	grep -q "$2" "/proc/$1/wchan" 2>/dev/null

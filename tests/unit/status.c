@@ -38,6 +38,7 @@ static void	 test_write(void);
 static void	 test_escape(void);
 static void	 test_refuse(void);
 static void	 test_failure(void);
+static void	 test_dir(void);
 static void	 extra(FILE *, const char *, void *);
 static char	*slurp(const char *);
 static int	 has_line(const char *, const char *);
@@ -666,6 +667,70 @@ test_failure(void)
 	pf_status_close(st);
 }
 
+static void
+test_dir(void)
+{
+	struct stat	 sb;
+	char		 buf[512], want[512], small[8], big[600];
+
+	unsetenv("PIPEFLOW_STATUS_DIR");
+	unsetenv("XDG_RUNTIME_DIR");
+	(void)snprintf(want, sizeof(want), "/tmp/pipeflow-%ju",
+	    (uintmax_t)geteuid());
+	is_int(pf_status_dir(buf, sizeof(buf), NULL), 0,
+	    "dir: no variables");
+	is_str(buf, want, "dir: /tmp/pipeflow-UID without variables");
+
+	setenv("XDG_RUNTIME_DIR", "run/relative", 1);
+	(void)pf_status_dir(buf, sizeof(buf), NULL);
+	is_str(buf, want, "dir: a relative $XDG_RUNTIME_DIR is ignored");
+	setenv("XDG_RUNTIME_DIR", "", 1);
+	(void)pf_status_dir(buf, sizeof(buf), NULL);
+	is_str(buf, want, "dir: an empty $XDG_RUNTIME_DIR is ignored");
+
+	(void)snprintf(want, sizeof(want), "%s/xdg-dir", base);
+	setenv("XDG_RUNTIME_DIR", want, 1);
+	(void)snprintf(want, sizeof(want), "%s/xdg-dir/pipeflow", base);
+	is_int(pf_status_dir(buf, sizeof(buf), NULL), 0, "dir: XDG");
+	is_str(buf, want, "dir: $XDG_RUNTIME_DIR/pipeflow");
+	ok(stat(want, &sb) == -1 && errno == ENOENT,
+	    "dir: nothing created");
+
+	setenv("PIPEFLOW_STATUS_DIR", "", 1);
+	(void)pf_status_dir(buf, sizeof(buf), NULL);
+	is_str(buf, want, "dir: an empty $PIPEFLOW_STATUS_DIR is unset");
+	setenv("PIPEFLOW_STATUS_DIR", "/some/where", 1);
+	(void)pf_status_dir(buf, sizeof(buf), NULL);
+	is_str(buf, "/some/where", "dir: $PIPEFLOW_STATUS_DIR wins over XDG");
+	(void)pf_status_dir(buf, sizeof(buf), "rel/dir");
+	is_str(buf, "rel/dir", "dir: an explicit directory wins, as given");
+
+	errno = 0;
+	is_int(pf_status_dir(buf, sizeof(buf), ""), -1,
+	    "dir: empty directory refused");
+	is_int(errno, ENOENT, "dir: empty directory is ENOENT");
+	errno = 0;
+	is_int(pf_status_dir(small, sizeof(small), "/abcdefg"), -1,
+	    "dir: 8 bytes do not fit in 8");
+	is_int(errno, ENAMETOOLONG, "dir: too long is ENAMETOOLONG");
+	is_int(pf_status_dir(small, sizeof(small), "/abcdef"), 0,
+	    "dir: 7 bytes and the NUL fit in 8");
+	is_str(small, "/abcdef", "dir: exact fit");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	unsetenv("PIPEFLOW_STATUS_DIR");
+	setenv("XDG_RUNTIME_DIR", "/", 1);
+	is_int(pf_status_dir(small, sizeof(small), NULL), -1,
+	    "dir: $XDG_RUNTIME_DIR/pipeflow too long");
+	setenv("PIPEFLOW_STATUS_DIR", big, 1);
+	errno = 0;
+	is_int(pf_status_dir(buf, sizeof(buf), NULL), -1,
+	    "dir: a too long $PIPEFLOW_STATUS_DIR refused");
+	is_int(errno, ENAMETOOLONG, "dir: and is ENAMETOOLONG");
+	unsetenv("PIPEFLOW_STATUS_DIR");
+	unsetenv("XDG_RUNTIME_DIR");
+}
+
 int
 main(void)
 {
@@ -691,6 +756,7 @@ main(void)
 	test_escape();
 	test_refuse();
 	test_failure();
+	test_dir();
 
 	rmtree(base);
 	ok(stat(base, &sb) == -1, "scratch directory removed");

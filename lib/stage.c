@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * statusread.c: read the status files of lib/status.c back, for
+ * stage.c: read the status files of lib/status.c back, for
  * lagwatch --watch and anything else that follows other stages.
  *
  * The files are Prometheus text, written by our own stages, but a reader
@@ -879,37 +879,4 @@ fail:
 	*errstr = e;
 	errno = serrno;
 	return (-1);
-}
-
-/*
- * The rule of pf_status_open(), kept here so that a reader finds the
- * directory without creating it.  An empty variable counts as unset; a
- * relative $XDG_RUNTIME_DIR is ignored, as the XDG base directory
- * specification asks.
- */
-int
-pf_status_dir(char *buf, size_t len, const char *dir)
-{
-	const char	*env;
-	int		 n;
-
-	if (dir == NULL && (env = getenv("PIPEFLOW_STATUS_DIR")) != NULL &&
-	    *env != '\0')
-		dir = env;
-	if (dir != NULL) {
-		if (*dir == '\0') {
-			errno = ENOENT;
-			return (-1);
-		}
-		n = snprintf(buf, len, "%s", dir);
-	} else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
-		n = snprintf(buf, len, "%s/pipeflow", env);
-	else
-		n = snprintf(buf, len, "/tmp/pipeflow-%ju",
-		    (uintmax_t)geteuid());
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	return (0);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * quantile.c: unit tests for the latency histogram (lib/quantile.c).
+ * hist.c: unit tests for the latency histogram (lib/hist.c).
  *
  * Known distributions go through the histogram and through a sorted array
  * side by side; every reported quantile must be within the promised

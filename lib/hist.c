@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * quantile.c: p50/p95/p99/max of ages and latencies in fixed memory.
+ * hist.c: p50/p95/p99/max of ages and latencies in fixed memory.
  *
  * lagwatch measures the age of every record it passes, and the seeds'
  * advice is to watch age, not queue length; keeping every sample to sort

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * statusread.c: a libFuzzer target for pf_stage_parse() in
- * lib/statusread.c, the parser lagwatch runs on status files anyone may
+ * stage.c: a libFuzzer target for pf_stage_parse() in
+ * lib/stage.c, the parser lagwatch runs on status files anyone may
  * have written.  The input is a file as is, in a buffer of exactly its
  * size so that the sanitizers see any read past the end.  Whatever the
  * input, the parser must answer 0 or -1 with a message, and what it
@@ -10,7 +10,7 @@
  *
  *	clang -fsanitize=fuzzer,address,undefined -I lib -I . \
  *	    $(pkg-config --cflags --libs libbsd-overlay) \
- *	    tests/fuzz/statusread.c lib/statusread.c
+ *	    tests/fuzz/stage.c lib/stage.c
  */
 #include "config.h"
 

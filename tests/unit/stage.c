@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * statusread.c: unit tests for reading status files (lib/statusread.c).
+ * stage.c: unit tests for reading status files (lib/stage.c).
  *
  * Files written by lib/status.c must read back exactly; hand-written
  * ones exercise the parser on what the writer never produces: other
@@ -47,7 +47,6 @@ static void	 test_limits(void);
 static void	 test_read(void);
 static void	 test_scan(void);
 static void	 test_pid(void);
-static void	 test_dir(void);
 
 static int
 parse(struct pf_stage *st, const char *text, const char **errstr)
@@ -726,70 +725,6 @@ test_pid(void)
 	    "a word as pid");
 }
 
-static void
-test_dir(void)
-{
-	struct stat	 sb;
-	char		 buf[512], want[512], small[8], big[600];
-
-	unsetenv("PIPEFLOW_STATUS_DIR");
-	unsetenv("XDG_RUNTIME_DIR");
-	(void)snprintf(want, sizeof(want), "/tmp/pipeflow-%ju",
-	    (uintmax_t)geteuid());
-	is_int(pf_status_dir(buf, sizeof(buf), NULL), 0,
-	    "dir: no variables");
-	is_str(buf, want, "dir: /tmp/pipeflow-UID without variables");
-
-	setenv("XDG_RUNTIME_DIR", "run/relative", 1);
-	(void)pf_status_dir(buf, sizeof(buf), NULL);
-	is_str(buf, want, "dir: a relative $XDG_RUNTIME_DIR is ignored");
-	setenv("XDG_RUNTIME_DIR", "", 1);
-	(void)pf_status_dir(buf, sizeof(buf), NULL);
-	is_str(buf, want, "dir: an empty $XDG_RUNTIME_DIR is ignored");
-
-	(void)snprintf(want, sizeof(want), "%s/xdg", base);
-	setenv("XDG_RUNTIME_DIR", want, 1);
-	(void)snprintf(want, sizeof(want), "%s/xdg/pipeflow", base);
-	is_int(pf_status_dir(buf, sizeof(buf), NULL), 0, "dir: XDG");
-	is_str(buf, want, "dir: $XDG_RUNTIME_DIR/pipeflow");
-	ok(stat(want, &sb) == -1 && errno == ENOENT,
-	    "dir: nothing created");
-
-	setenv("PIPEFLOW_STATUS_DIR", "", 1);
-	(void)pf_status_dir(buf, sizeof(buf), NULL);
-	is_str(buf, want, "dir: an empty $PIPEFLOW_STATUS_DIR is unset");
-	setenv("PIPEFLOW_STATUS_DIR", "/some/where", 1);
-	(void)pf_status_dir(buf, sizeof(buf), NULL);
-	is_str(buf, "/some/where", "dir: $PIPEFLOW_STATUS_DIR wins over XDG");
-	(void)pf_status_dir(buf, sizeof(buf), "rel/dir");
-	is_str(buf, "rel/dir", "dir: an explicit directory wins, as given");
-
-	errno = 0;
-	is_int(pf_status_dir(buf, sizeof(buf), ""), -1,
-	    "dir: empty directory refused");
-	is_int(errno, ENOENT, "dir: empty directory is ENOENT");
-	errno = 0;
-	is_int(pf_status_dir(small, sizeof(small), "/abcdefg"), -1,
-	    "dir: 8 bytes do not fit in 8");
-	is_int(errno, ENAMETOOLONG, "dir: too long is ENAMETOOLONG");
-	is_int(pf_status_dir(small, sizeof(small), "/abcdef"), 0,
-	    "dir: 7 bytes and the NUL fit in 8");
-	is_str(small, "/abcdef", "dir: exact fit");
-	memset(big, 'x', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	unsetenv("PIPEFLOW_STATUS_DIR");
-	setenv("XDG_RUNTIME_DIR", "/", 1);
-	is_int(pf_status_dir(small, sizeof(small), NULL), -1,
-	    "dir: $XDG_RUNTIME_DIR/pipeflow too long");
-	setenv("PIPEFLOW_STATUS_DIR", big, 1);
-	errno = 0;
-	is_int(pf_status_dir(buf, sizeof(buf), NULL), -1,
-	    "dir: a too long $PIPEFLOW_STATUS_DIR refused");
-	is_int(errno, ENAMETOOLONG, "dir: and is ENAMETOOLONG");
-	unsetenv("PIPEFLOW_STATUS_DIR");
-	unsetenv("XDG_RUNTIME_DIR");
-}
-
 int
 main(void)
 {
@@ -797,7 +732,7 @@ main(void)
 
 	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
 		tmpdir = "/tmp";
-	(void)snprintf(base, sizeof(base), "%s/statusread.XXXXXX", tmpdir);
+	(void)snprintf(base, sizeof(base), "%s/stage.XXXXXX", tmpdir);
 	if (mkdtemp(base) == NULL) {
 		printf("Bail out! cannot create a directory under %s\n",
 		    tmpdir);
@@ -814,7 +749,6 @@ main(void)
 	test_read();
 	test_scan();
 	test_pid();
-	test_dir();
 	rmtree(base);
 	return (done());
 }

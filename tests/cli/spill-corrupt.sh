@@ -396,6 +396,11 @@ is "$(cat "$D/notes.txt" 2>/dev/null)" "not spill data" \
 ckpt_past() {
 	[ "$(cut -d' ' -f2 "$C/checkpoint" 2>/dev/null)" -ge "$1" ] 2>/dev/null
 }
+all_read() {
+	_ck=$(cut -d' ' -f2 "$C/checkpoint" 2>/dev/null |
+	    sed 's/^0*\([0-9]\)/\1/')
+	[ -n "$_ck" ] && [ "$(json_field records "$C")" = "$((N - _ck))" ]
+}
 C=$T/ckpt
 {
 	spill --durable -d "$C" -m 4K --segment-size 16K -c 0 \
@@ -404,6 +409,9 @@ C=$T/ckpt
 } 2> "$T/err" | {
 	head -n 5000 > /dev/null
 	wait_until 10 ckpt_past 5000
+	# and spill has read all of its input: every record not delivered
+	# is on disk before the reader goes.
+	wait_until 30 all_read
 }
 is "$(cat "$T/rc")" 141 "checkpoint setup: exit 141"
 ckraw=$(cut -d' ' -f2 "$C/checkpoint")

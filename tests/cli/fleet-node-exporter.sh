@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The fleet view of pipeflow(7): node_exporter's textfile collector over
-# the status directory of a running four-stage pipeline serves every
+# the status directory of two running pipelines (four stages) serves every
 # stage's families without a scrape error, the scrape is valid exposition
 # text, and the recording rules in contrib/prometheus answer "which stage
 # is saturated" and "how far behind is spill" right on what was scraped.
@@ -22,10 +22,13 @@ mkdir "$T/st"
 export PIPEFLOW_STATUS_DIR="$T/st"
 seq 1 5000000 | bqueue -m 64K --name extract --status-interval 100ms |
     spill -m 64K --name spool -d "$T/spool" --status-interval 100ms |
-    shed -p 1 --name shedder -q --status-interval 100ms |
     lagwatch --name meter -q --status-interval 100ms |
     stallpipe 1 1024 20000 > /dev/null 2>&1 &
 pipeline=$!
+# A second pipeline on the host, shedding behind its slow consumer.
+seq 1 5000000 | shed -p 1 --name shedder -q --status-interval 100ms |
+    stallpipe 2 1024 20000 > /dev/null 2>&1 &
+pipeline2=$!
 wait_until 10 sh -c "test -s '$T/st/spool.prom' && test -s '$T/st/meter.prom' &&
     test -s '$T/st/shedder.prom'"
 ok $? "the stages publish their status"
@@ -72,10 +75,10 @@ ok $? "shed's drops by priority and reason"
 if ! command -v promtool > /dev/null 2>&1; then
 	echo "ok $((_tap_n + 1)) # SKIP no promtool (Debian's prometheus)"
 	_tap_n=$((_tap_n + 1))
-	kill $pipeline 2>/dev/null
+	kill $pipeline $pipeline2 2>/dev/null
 	done_testing
 fi
-kill -STOP $pipeline
+kill -STOP $pipeline $pipeline2
 grep -E '^(# (HELP|TYPE) )?pipeflow_' "$T/scrape" |
     promtool check metrics > "$T/lint" 2>&1
 rc=$?
@@ -126,6 +129,6 @@ promtool test rules "$T/rules-test.yml" > "$T/rules-test.out" 2>&1
 rc=$?
 [ $rc -eq 0 ] || sed 's/^/# /' "$T/rules-test.out"
 ok $rc "the recording rules name the saturated stages and spill's backlog"
-kill -CONT $pipeline 2>/dev/null
-kill $pipeline 2>/dev/null
+kill -CONT $pipeline $pipeline2 2>/dev/null
+kill $pipeline $pipeline2 2>/dev/null
 done_testing

@@ -16,6 +16,8 @@ for fmt in epoch epoch-ms epoch-us rfc3339; do
 		t = old ? now - 100 : now + 5
 		if (fmt == "epoch-ms") t = t * 1000
 		if (fmt == "epoch-us") t = t * 1000000
+		# as digits: mawk prints a number this large as 1.79e+15
+		t = sprintf("%.0f", t)
 		if (fmt == "rfc3339") { cmd = "date -u -d @" t " +%Y-%m-%dT%H:%M:%SZ"
 		    cmd | getline t; close(cmd) }
 		if (i % 50 == 7) t = "garbage"

@@ -45,6 +45,7 @@
 #define CO_BACKED	0.5
 #define CO_GRACE	(50 * PF_MSEC)
 #define CO_RECHECK	(10 * PF_MSEC)
+#define CO_ROOM		(64U << 10)	/* output room that is not backed up */
 /* What -m charges a held record beyond its bytes and key. */
 #define CO_OVERHEAD	64
 
@@ -259,8 +260,15 @@ co_pump(void *arg, struct pf_engine *e, uint64_t now)
 	struct pf_held		 h;
 	int			 done, last, gave = 0;
 
+	/*
+	 * Not backed up while the queue drains below half, or while the
+	 * output has room: a pipe with room takes what comes, and a file,
+	 * a terminal or a socket (no pipe room to tell by) is never taken
+	 * for backed up, so that a slow turn of the loop collapses nothing.
+	 */
 	if (co->drained == 0 ||
-	    pf_queue_fill(pf_engine_queue(e)) < CO_BACKED)
+	    pf_queue_fill(pf_engine_queue(e)) < CO_BACKED ||
+	    pf_engine_out_room(e) >= CO_ROOM)
 		co->drained = now;
 	if (co->qwait && pf_engine_fits(e, co->qlen)) {
 		co->qwait = 0;

@@ -71,7 +71,7 @@ engine_rec_space(struct pf_engine *e)
 		memmove(rb->buf, rb->buf + rb->off, rb->len - rb->off);
 		rb->len -= rb->off;
 		rb->whole -= rb->off;
-		rb->off = 0;
+		rb->off = rb->run = 0;
 	}
 	return (rb->size - rb->len);
 }
@@ -124,7 +124,7 @@ engine_rec_end(struct pf_engine *e, uint64_t now, int cut)
 size_t
 engine_rec_unsent(const struct pf_engine *e)
 {
-	return (e->rb.whole - e->rb.off);
+	return (e->rb.whole - e->rb.run);
 }
 
 /* Bytes of whole records the policy has not been offered yet. */
@@ -141,10 +141,38 @@ engine_rec_partial(const struct pf_engine *e)
 }
 
 /*
+ * Whether a record of len bytes (terminator included) kept now would go
+ * into the queue behind the run of kept ones not copied in yet.
+ */
+static inline int
+rec_fits(const struct pf_engine *e, size_t len)
+{
+	const struct engine_rb	*rb = &e->rb;
+
+	return (pf_queue_fits_run(e->q, rb->off - rb->run + len,
+	    rb->run_n + 1));
+}
+
+/* The run of kept records goes into the queue, with one copy. */
+void
+engine_rec_flush(struct pf_engine *e)
+{
+	struct engine_rb	*rb = &e->rb;
+
+	if (rb->run_n > 0)
+		pf_queue_append(e->q, rb->buf + rb->run, rb->off - rb->run,
+		    rb->run_n, rb->when);
+	rb->run = rb->off;
+	rb->run_n = 0;
+}
+
+/*
  * Offer the records that wait, in order, until one must wait: for its
- * time (PF_WAIT), or for room in the queue (kept).  The unterminated last
- * record goes into the queue only once the policy holds nothing more, as
- * anything behind it would run into it.
+ * time (PF_WAIT), or for room in the queue (kept).  Consecutive kept
+ * records that fit go into the queue together, at the end or before
+ * anything else does.  The unterminated last record goes into the queue
+ * only once the policy holds nothing more, as anything behind it would
+ * run into it.
  */
 void
 engine_rec_offer(struct pf_engine *e, uint64_t now)
@@ -155,16 +183,18 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 	enum pf_verdict		 v;
 	const char		*p, *t;
 	uint64_t		 wake;
-	int			 reason;
+	int			 reason, term = rec_term(e);
 
+	rb->run = rb->off;
+	rb->run_n = 0;
 	while (rb->off < rb->whole) {
 		if (rb->wake != 0) {
 			if (now < rb->wake)
-				return;
+				break;
 			rb->wake = 0;
 		}
 		p = rb->buf + rb->off;
-		t = memchr(p, rec_term(e), rb->whole - rb->off);
+		t = memchr(p, term, rb->whole - rb->off);
 		r.data = p;
 		r.unterminated = t == NULL;
 		r.len = t != NULL ? (size_t)(t - p) : rb->whole - rb->off;
@@ -177,7 +207,14 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 			if (v == PF_WAIT) {
 				/* Not in the past: that would spin. */
 				rb->wake = wake > now ? wake : now + 1;
-				return;
+				break;
+			}
+			if (v == PF_KEEP && !r.unterminated &&
+			    rec_fits(e, r.len + 1)) {
+				rb->run_n++;
+				rb->off += r.len + 1;
+				rb->num++;
+				continue;
 			}
 			if (v == PF_DROP)
 				rec_drop(e, r.data, r.len, reason,
@@ -188,6 +225,8 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 				    !r.unterminated;
 			}
 		}
+		/* Whatever goes in next goes behind the run. */
+		engine_rec_flush(e);
 		if (rb->kept) {
 			if (r.unterminated && pol->held != NULL &&
 			    pol->held(pol->arg, e) > 0)
@@ -198,8 +237,10 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 		}
 		rb->kept = 0;
 		rb->off += r.len + !r.unterminated;
+		rb->run = rb->off;
 		rb->num++;
 	}
+	engine_rec_flush(e);
 }
 
 /*
@@ -270,13 +311,14 @@ pf_engine_reason(struct pf_engine *e, const char *name)
 int
 pf_engine_fits(struct pf_engine *e, size_t len)
 {
-	return (pf_queue_fits(e->q, len + 1));
+	return (rec_fits(e, len + 1));
 }
 
 int
 pf_engine_give(struct pf_engine *e, const char *p, size_t len,
     uint64_t when, int unterminated)
 {
+	engine_rec_flush(e);
 	return (rec_enqueue(e, p, len, when, unterminated));
 }
 

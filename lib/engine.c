@@ -973,6 +973,8 @@ pf_engine_run(const struct pf_engine_conf *conf)
 struct pf_queue *
 pf_engine_queue(struct pf_engine *e)
 {
+	/* A hook that looks at the queue sees the records it kept. */
+	engine_rec_flush(e);
 	return (e->q);
 }
 

@@ -145,25 +145,79 @@ engine_rec_partial(const struct pf_engine *e)
  * into the queue behind the run of kept ones not copied in yet.
  */
 static inline int
-rec_fits(const struct pf_engine *e, size_t len)
-{
-	const struct engine_rb	*rb = &e->rb;
-
-	return (pf_queue_fits_run(e->q, rb->off - rb->run + len,
-	    rb->run_n + 1));
-}
-
-/* The run of kept records goes into the queue, with one copy. */
-void
-engine_rec_flush(struct pf_engine *e)
+rec_fits(struct pf_engine *e, size_t len)
 {
 	struct engine_rb	*rb = &e->rb;
 
-	if (rb->run_n > 0)
+	/*
+	 * Asked once while the queue stays as it is: pf_queue_fits_run().
+	 * Only offers keep it so (writes come between them).
+	 */
+	if (!rb->room_ok || !rb->offering) {
+		pf_queue_room(e->q, &rb->room_bytes, &rb->room_recs,
+		    &rb->room_one);
+		rb->room_ok = 1;
+	}
+	if (rb->run_n == 0 && rb->room_one > 0)
+		return (len <= rb->room_one);
+	return (rb->off - rb->run + len <= rb->room_bytes &&
+	    rb->run_n < rb->room_recs);
+}
+
+/*
+ * The run of kept records goes straight to the output while the queue is
+ * empty and a write cannot block (e->direct), as far as the output takes
+ * it.  A write that fails is reported at the next turn (engine.c).
+ */
+static void
+rec_write(struct pf_engine *e)
+{
+	struct engine_rb	*rb = &e->rb;
+	struct iovec		 iov;
+	ssize_t			 n;
+	uint64_t		 recs;
+
+	if (pf_queue_bytes(e->q) != 0 || pf_queue_pending(e->q) != 0 ||
+	    e->out_errno != 0)
+		return;
+	iov.iov_base = rb->buf + rb->run;
+	iov.iov_len = rb->off - rb->run;
+	if ((n = pf_io_writev(&e->out, &iov, 1)) == -1) {
+		if (errno == EPIPE)
+			engine_epipe(e);
+		if (errno != EAGAIN)
+			e->out_errno = errno;
+		return;
+	}
+	recs = (size_t)n == iov.iov_len ? rb->run_n :
+	    pf_frame_count(e->o->framing, iov.iov_base, (size_t)n);
+	e->c.bytes_out += n;
+	e->c.records_out += recs;
+	if (n > 0) {
+		e->wait_since = 0;
+		rb->wrote = 1;
+	}
+	rb->run += (size_t)n;
+	rb->run_n -= recs;
+}
+
+/*
+ * The run of kept records goes into the queue, with one copy, or (out
+ * set) first to the output as far as it takes it.
+ */
+void
+engine_rec_flush(struct pf_engine *e, int out)
+{
+	struct engine_rb	*rb = &e->rb;
+
+	if (out && e->direct && rb->run_n > 0)
+		rec_write(e);
+	if (rb->off > rb->run)
 		pf_queue_append(e->q, rb->buf + rb->run, rb->off - rb->run,
 		    rb->run_n, rb->when);
 	rb->run = rb->off;
 	rb->run_n = 0;
+	rb->room_ok = 0;
 }
 
 /*
@@ -187,6 +241,8 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 
 	rb->run = rb->off;
 	rb->run_n = 0;
+	rb->room_ok = 0;
+	rb->offering = 1;
 	while (rb->off < rb->whole) {
 		if (rb->wake != 0) {
 			if (now < rb->wake)
@@ -226,21 +282,22 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 			}
 		}
 		/* Whatever goes in next goes behind the run. */
-		engine_rec_flush(e);
+		engine_rec_flush(e, 1);
 		if (rb->kept) {
 			if (r.unterminated && pol->held != NULL &&
 			    pol->held(pol->arg, e) > 0)
-				return;
+				break;
 			if (rec_enqueue(e, r.data, r.len, r.when,
 			    r.unterminated) == -1)
-				return;
+				break;
 		}
 		rb->kept = 0;
 		rb->off += r.len + !r.unterminated;
 		rb->run = rb->off;
 		rb->num++;
 	}
-	engine_rec_flush(e);
+	engine_rec_flush(e, 1);
+	rb->offering = 0;
 }
 
 /*
@@ -261,6 +318,7 @@ rec_enqueue(struct pf_engine *e, const char *p, size_t len, uint64_t when,
 		errno = EAGAIN;
 		return (-1);
 	}
+	e->rb.room_ok = 0;
 	while (done < need) {
 		/* pf_queue_fits() said the room is there. */
 		if ((n = pf_queue_space(q, &dst)) == 0)
@@ -318,7 +376,7 @@ int
 pf_engine_give(struct pf_engine *e, const char *p, size_t len,
     uint64_t when, int unterminated)
 {
-	engine_rec_flush(e);
+	engine_rec_flush(e, 0);
 	return (rec_enqueue(e, p, len, when, unterminated));
 }
 

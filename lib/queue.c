@@ -365,6 +365,26 @@ pf_queue_fits_run(const struct pf_queue *q, uint64_t len, uint64_t nrec)
 }
 
 void
+pf_queue_room(const struct pf_queue *q, uint64_t *bytes, uint64_t *recs,
+    uint64_t *one)
+{
+	uint64_t	ring = q->size - (q->in - q->out), used = q->adm - q->out;
+
+	*bytes = *recs = *one = 0;
+	if (q->toolong || q->eof || q->ncomplete > 0 || q->in != q->cend)
+		return;
+	if (q->adm == q->out)
+		*one = ring;
+	if (used < q->lim.max_bytes)
+		*bytes = q->lim.max_bytes - used < ring ?
+		    q->lim.max_bytes - used : ring;
+	*recs = UINT64_MAX;
+	if (q->lim.max_records)
+		*recs = q->nrec < q->lim.max_records ?
+		    q->lim.max_records - q->nrec : 0;
+}
+
+void
 pf_queue_append(struct pf_queue *q, const char *p, size_t len,
     uint64_t nrec, uint64_t now)
 {

@@ -142,6 +142,14 @@ int		 pf_queue_fits(const struct pf_queue *, uint64_t);
 int		 pf_queue_fits_run(const struct pf_queue *, uint64_t,
 		     uint64_t);
 /*
+ * What pf_queue_fits_run() says yes to now, for a caller that asks it of
+ * many runs in a row with the queue unchanged: runs of at most *bytes and
+ * *recs, or (an empty queue) one record of at most *one bytes, 0 if not
+ * empty.
+ */
+void		 pf_queue_room(const struct pf_queue *, uint64_t *,
+		     uint64_t *, uint64_t *);
+/*
  * Copy in len bytes at p holding nrec whole records, each with its
  * terminator, that pf_queue_fits_run() said fit, and admit them: one copy
  * (two at the ring's wrap), and no framing, as the caller framed them.

@@ -242,20 +242,21 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 	rb->run = rb->off;
 	rb->run_n = 0;
 	rb->room_ok = 0;
+	/* A wait is set only where the loop ends. */
+	if (rb->wake != 0) {
+		if (now < rb->wake)
+			return;
+		rb->wake = 0;
+	}
 	rb->offering = 1;
+	r.when = rb->when;
 	while (rb->off < rb->whole) {
-		if (rb->wake != 0) {
-			if (now < rb->wake)
-				break;
-			rb->wake = 0;
-		}
 		p = rb->buf + rb->off;
 		t = memchr(p, term, rb->whole - rb->off);
 		r.data = p;
 		r.unterminated = t == NULL;
 		r.len = t != NULL ? (size_t)(t - p) : rb->whole - rb->off;
 		r.num = rb->num;
-		r.when = rb->when;
 		if (!rb->kept) {
 			reason = -1;
 			wake = 0;

@@ -7,12 +7,16 @@
  * number and arrival time, before it goes into the queue.  So with a
  * record hook input is read into a buffer of its own (struct engine_rb),
  * framed by pf_frame_check() like every other path, and each whole record
- * is offered where it lies.  Kept records are copied into the queue (the
- * one copy this path costs), dropped ones are counted and dead-lettered,
- * held ones were copied by the policy, which hands them back with
- * pf_engine_give().  A wait stops the offers, and so the reads, until its
- * time.  The counters count a record in when it is framed and out when
- * it is written, so held and waiting records are pending throughout.
+ * is offered where it lies.  Consecutive kept records form a run that
+ * leaves in one piece: written from where it lies while the queue is
+ * empty and a write cannot block, the rest (or all of it) copied into the
+ * queue with one copy, not framed again.  So a policy that keeps what it
+ * is offered costs a memchr(3) and a call per record, and a write per
+ * read.  Dropped records are counted and dead-lettered, held ones were
+ * copied by the policy, which hands them back with pf_engine_give().  A
+ * wait stops the offers, and so the reads, until its time.  The counters
+ * count a record in when it is framed and out when it is written, so
+ * held and waiting records are pending throughout.
  */
 #include "config.h"
 
@@ -83,7 +87,13 @@ engine_rec_read(struct pf_engine *e, uint64_t now)
 	size_t			 space, n, good, nrec;
 	int			 toolong;
 
-	if ((space = engine_rec_space(e)) == 0 ||
+	/*
+	 * No more than RB_READ: a read no longer than --max-record (by
+	 * default) is framed without measuring each record.
+	 */
+	if ((space = engine_rec_space(e)) > RB_READ)
+		space = RB_READ;
+	if (space == 0 ||
 	    (n = engine_fill(e, rb->buf + rb->len, space, now)) == 0)
 		return (0);
 	toolong = pf_frame_check(e->o->framing, rb->buf + rb->len, n,

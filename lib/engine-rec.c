@@ -293,7 +293,8 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 			}
 		}
 		/* Whatever goes in next goes behind the run. */
-		engine_rec_flush(e, 1);
+		if (rb->run_n > 0)
+			engine_rec_flush(e, 1);
 		if (rb->kept) {
 			if (r.unterminated && pol->held != NULL &&
 			    pol->held(pol->arg, e) > 0)

@@ -22,7 +22,9 @@
  * records not yet done with (the one at off kept already if kept is set,
  * waiting for room); [whole, len) is the start of a record.  Input is
  * read only once every whole record is done with, so those all came with
- * one read, at time when.
+ * one read, at time when.  While records are offered, the kept ones in
+ * [run, off), run_n of them, wait to go into the queue with one copy;
+ * they fit (with what is in it), and go before anything else does.
  */
 struct engine_rb {
 	char		*buf;
@@ -36,6 +38,14 @@ struct engine_rb {
 	int		 kept;		/* the record at off: kept, no room */
 	size_t		 kept_end;	/* where it ends, when kept */
 	int		 last;		/* whole ends the unterminated last */
+	size_t		 run;		/* kept, not yet in the queue */
+	uint64_t	 run_n;
+	int		 offering;	/* in engine_rec_offer() */
+	int		 room_ok;	/* the queue's room, while unchanged */
+	uint64_t	 room_bytes;	/* pf_queue_room() */
+	uint64_t	 room_recs;
+	uint64_t	 room_one;
+	int		 wrote;		/* the output took some: look again */
 };
 
 struct pf_engine {
@@ -73,6 +83,8 @@ struct pf_engine {
 	uint64_t		 look_num;	/* records looked at */
 	int			 look_last;	/* the next is the last, cut */
 	struct engine_rb	 rb;		/* the record hook's reads */
+	int			 direct;	/* kept runs may go straight out */
+	int			 out_errno;	/* such a write failed */
 	sigset_t		 waitmask;	/* the mask inside ppoll */
 };
 
@@ -114,6 +126,7 @@ size_t		 engine_rec_space(struct pf_engine *);
 int		 engine_rec_read(struct pf_engine *, uint64_t);
 void		 engine_rec_end(struct pf_engine *, uint64_t, int);
 void		 engine_rec_offer(struct pf_engine *, uint64_t);
+void		 engine_rec_flush(struct pf_engine *, int);
 size_t		 engine_rec_unsent(const struct pf_engine *);
 size_t		 engine_rec_unoffered(const struct pf_engine *);
 size_t		 engine_rec_partial(const struct pf_engine *);

@@ -7,12 +7,16 @@
  * number and arrival time, before it goes into the queue.  So with a
  * record hook input is read into a buffer of its own (struct engine_rb),
  * framed by pf_frame_check() like every other path, and each whole record
- * is offered where it lies.  Kept records are copied into the queue (the
- * one copy this path costs), dropped ones are counted and dead-lettered,
- * held ones were copied by the policy, which hands them back with
- * pf_engine_give().  A wait stops the offers, and so the reads, until its
- * time.  The counters count a record in when it is framed and out when
- * it is written, so held and waiting records are pending throughout.
+ * is offered where it lies.  Consecutive kept records form a run that
+ * leaves in one piece: written from where it lies while the queue is
+ * empty and a write cannot block, the rest (or all of it) copied into the
+ * queue with one copy, not framed again.  So a policy that keeps what it
+ * is offered costs a memchr(3) and a call per record, and a write per
+ * read.  Dropped records are counted and dead-lettered, held ones were
+ * copied by the policy, which hands them back with pf_engine_give().  A
+ * wait stops the offers, and so the reads, until its time.  The counters
+ * count a record in when it is framed and out when it is written, so
+ * held and waiting records are pending throughout.
  */
 #include "config.h"
 
@@ -71,7 +75,7 @@ engine_rec_space(struct pf_engine *e)
 		memmove(rb->buf, rb->buf + rb->off, rb->len - rb->off);
 		rb->len -= rb->off;
 		rb->whole -= rb->off;
-		rb->off = 0;
+		rb->off = rb->run = 0;
 	}
 	return (rb->size - rb->len);
 }
@@ -83,7 +87,13 @@ engine_rec_read(struct pf_engine *e, uint64_t now)
 	size_t			 space, n, good, nrec;
 	int			 toolong;
 
-	if ((space = engine_rec_space(e)) == 0 ||
+	/*
+	 * No more than RB_READ: a read no longer than --max-record (by
+	 * default) is framed without measuring each record.
+	 */
+	if ((space = engine_rec_space(e)) > RB_READ)
+		space = RB_READ;
+	if (space == 0 ||
 	    (n = engine_fill(e, rb->buf + rb->len, space, now)) == 0)
 		return (0);
 	toolong = pf_frame_check(e->o->framing, rb->buf + rb->len, n,
@@ -124,7 +134,7 @@ engine_rec_end(struct pf_engine *e, uint64_t now, int cut)
 size_t
 engine_rec_unsent(const struct pf_engine *e)
 {
-	return (e->rb.whole - e->rb.off);
+	return (e->rb.whole - e->rb.run);
 }
 
 /* Bytes of whole records the policy has not been offered yet. */
@@ -141,10 +151,92 @@ engine_rec_partial(const struct pf_engine *e)
 }
 
 /*
+ * Whether a record of len bytes (terminator included) kept now would go
+ * into the queue behind the run of kept ones not copied in yet.
+ */
+static inline int
+rec_fits(struct pf_engine *e, size_t len)
+{
+	struct engine_rb	*rb = &e->rb;
+
+	/*
+	 * Asked once while the queue stays as it is: pf_queue_fits_run().
+	 * Only offers keep it so (writes come between them).
+	 */
+	if (!rb->room_ok || !rb->offering) {
+		pf_queue_room(e->q, &rb->room_bytes, &rb->room_recs,
+		    &rb->room_one);
+		rb->room_ok = 1;
+	}
+	if (rb->run_n == 0 && rb->room_one > 0)
+		return (len <= rb->room_one);
+	return (rb->off - rb->run + len <= rb->room_bytes &&
+	    rb->run_n < rb->room_recs);
+}
+
+/*
+ * The run of kept records goes straight to the output while the queue is
+ * empty and a write cannot block (e->direct), as far as the output takes
+ * it.  A write that fails is reported at the next turn (engine.c).
+ */
+static void
+rec_write(struct pf_engine *e)
+{
+	struct engine_rb	*rb = &e->rb;
+	struct iovec		 iov;
+	ssize_t			 n;
+	uint64_t		 recs;
+
+	if (pf_queue_bytes(e->q) != 0 || pf_queue_pending(e->q) != 0 ||
+	    e->out_errno != 0)
+		return;
+	iov.iov_base = rb->buf + rb->run;
+	iov.iov_len = rb->off - rb->run;
+	if ((n = pf_io_writev(&e->out, &iov, 1)) == -1) {
+		if (errno == EPIPE)
+			engine_epipe(e);
+		if (errno != EAGAIN)
+			e->out_errno = errno;
+		return;
+	}
+	recs = (size_t)n == iov.iov_len ? rb->run_n :
+	    pf_frame_count(e->o->framing, iov.iov_base, (size_t)n);
+	e->c.bytes_out += n;
+	e->c.records_out += recs;
+	if (n > 0) {
+		e->wait_since = 0;
+		rb->wrote = 1;
+	}
+	rb->run += (size_t)n;
+	rb->run_n -= recs;
+}
+
+/*
+ * The run of kept records goes into the queue, with one copy, or (out
+ * set) first to the output as far as it takes it.
+ */
+void
+engine_rec_flush(struct pf_engine *e, int out)
+{
+	struct engine_rb	*rb = &e->rb;
+
+	if (out && e->direct && rb->run_n > 0)
+		rec_write(e);
+	if (rb->off > rb->run)
+		pf_queue_append(e->q, rb->buf + rb->run, rb->off - rb->run,
+		    rb->run_n, rb->when);
+	rb->run = rb->off;
+	rb->run_n = 0;
+	rb->room_ok = 0;
+}
+
+/*
  * Offer the records that wait, in order, until one must wait: for its
- * time (PF_WAIT), or for room in the queue (kept).  The unterminated last
- * record goes into the queue only once the policy holds nothing more, as
- * anything behind it would run into it.
+ * time (PF_WAIT), or for room in the queue (kept).  Consecutive kept
+ * records that fit go into the queue together, at the end or before
+ * anything else does.  The unterminated last record goes into the queue
+ * only once the policy holds nothing more, as anything behind it would
+ * run into it.
  */
 void
 engine_rec_offer(struct pf_engine *e, uint64_t now)
@@ -155,21 +247,26 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 	enum pf_verdict		 v;
 	const char		*p, *t;
 	uint64_t		 wake;
-	int			 reason;
+	int			 reason, term = rec_term(e);
 
+	rb->run = rb->off;
+	rb->run_n = 0;
+	rb->room_ok = 0;
+	/* A wait is set only where the loop ends. */
+	if (rb->wake != 0) {
+		if (now < rb->wake)
+			return;
+		rb->wake = 0;
+	}
+	rb->offering = 1;
+	r.when = rb->when;
 	while (rb->off < rb->whole) {
-		if (rb->wake != 0) {
-			if (now < rb->wake)
-				return;
-			rb->wake = 0;
-		}
 		p = rb->buf + rb->off;
-		t = memchr(p, rec_term(e), rb->whole - rb->off);
+		t = memchr(p, term, rb->whole - rb->off);
 		r.data = p;
 		r.unterminated = t == NULL;
 		r.len = t != NULL ? (size_t)(t - p) : rb->whole - rb->off;
 		r.num = rb->num;
-		r.when = rb->when;
 		if (!rb->kept) {
 			reason = -1;
 			wake = 0;
@@ -177,7 +274,14 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 			if (v == PF_WAIT) {
 				/* Not in the past: that would spin. */
 				rb->wake = wake > now ? wake : now + 1;
-				return;
+				break;
+			}
+			if (v == PF_KEEP && !r.unterminated &&
+			    rec_fits(e, r.len + 1)) {
+				rb->run_n++;
+				rb->off += r.len + 1;
+				rb->num++;
+				continue;
 			}
 			if (v == PF_DROP)
 				rec_drop(e, r.data, r.len, reason,
@@ -188,18 +292,24 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 				    !r.unterminated;
 			}
 		}
+		/* Whatever goes in next goes behind the run. */
+		if (rb->run_n > 0)
+			engine_rec_flush(e, 1);
 		if (rb->kept) {
 			if (r.unterminated && pol->held != NULL &&
 			    pol->held(pol->arg, e) > 0)
-				return;
+				break;
 			if (rec_enqueue(e, r.data, r.len, r.when,
 			    r.unterminated) == -1)
-				return;
+				break;
 		}
 		rb->kept = 0;
 		rb->off += r.len + !r.unterminated;
+		rb->run = rb->off;
 		rb->num++;
 	}
+	engine_rec_flush(e, 1);
+	rb->offering = 0;
 }
 
 /*
@@ -220,6 +330,7 @@ rec_enqueue(struct pf_engine *e, const char *p, size_t len, uint64_t when,
 		errno = EAGAIN;
 		return (-1);
 	}
+	e->rb.room_ok = 0;
 	while (done < need) {
 		/* pf_queue_fits() said the room is there. */
 		if ((n = pf_queue_space(q, &dst)) == 0)
@@ -270,13 +381,14 @@ pf_engine_reason(struct pf_engine *e, const char *name)
 int
 pf_engine_fits(struct pf_engine *e, size_t len)
 {
-	return (pf_queue_fits(e->q, len + 1));
+	return (rec_fits(e, len + 1));
 }
 
 int
 pf_engine_give(struct pf_engine *e, const char *p, size_t len,
     uint64_t when, int unterminated)
 {
+	engine_rec_flush(e, 0);
 	return (rec_enqueue(e, p, len, when, unterminated));
 }
 

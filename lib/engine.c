@@ -589,6 +589,11 @@ engine_chores(struct pf_engine *e, uint64_t now)
 		    e->conf->dead_letter, strerror(e->dl_errno));
 		return (1);
 	}
+	if (e->out_errno != 0) {
+		engine_warn(e, "write error: %s: %s", e->out.name,
+		    strerror(e->out_errno));
+		return (1);
+	}
 	/*
 	 * Drain, then raise.  Input is cut, not ended: a partial last record
 	 * is not passed on as if it were whole.
@@ -730,8 +735,13 @@ engine_wait(struct pf_engine *e, struct engine_turn *u)
 	pfd[1].revents = 0;
 	dl = engine_deadline(e, u);
 	u->blocked = !u->in_ready && !u->out_ready;
-	if (!u->blocked)
+	/*
+	 * Records went straight out while offered: a policy waiting for
+	 * room (its pump) looks again before any wait.
+	 */
+	if (!u->blocked || e->rb.wrote)
 		dl = u->now;
+	e->rb.wrote = 0;
 	if (dl != 0) {
 		t = dl > u->now ? dl - u->now : 0;
 		ts.tv_sec = t / PF_NSEC;
@@ -919,6 +929,14 @@ pf_engine_run(const struct pf_engine_conf *conf)
 	pf_io_pipe_grow(&e.out, PIPE_GROW);
 	e.splice = conf->queue.framing == PF_FRAME_BYTES &&
 	    pf_io_can_splice(&e.in, &e.out);
+	/*
+	 * Records a hook keeps may be written where they were read, while
+	 * the queue is empty, if a write never waits: what the output does
+	 * not take goes into the queue.
+	 */
+	e.direct = engine_decides(&e) && conf->policy.out_allow == NULL &&
+	    (e.out.kind == PF_IO_FILE || e.out.kind == PF_IO_SOCKET ||
+	    e.out.nonblock);
 	if (conf->look_only && conf->policy.in_space == NULL &&
 	    conf->policy.out_allow == NULL)
 		e.tee = pf_tee_new(&e.in, &e.out, conf->queue.framing,
@@ -982,6 +1000,8 @@ pf_engine_run(const struct pf_engine_conf *conf)
 struct pf_queue *
 pf_engine_queue(struct pf_engine *e)
 {
+	/* A hook that looks at the queue sees the records it kept. */
+	engine_rec_flush(e, 0);
 	return (e->q);
 }
 

@@ -354,6 +354,62 @@ pf_queue_fits(const struct pf_queue *q, uint64_t len)
 	return (queue_fits(q, len, 1));
 }
 
+int
+pf_queue_fits_run(const struct pf_queue *q, uint64_t len, uint64_t nrec)
+{
+	if (q->toolong || q->eof || q->ncomplete > 0 || q->in != q->cend)
+		return (0);
+	if (q->size - (q->in - q->out) < len)
+		return (0);
+	return (queue_fits(q, len, nrec));
+}
+
+void
+pf_queue_room(const struct pf_queue *q, uint64_t *bytes, uint64_t *recs,
+    uint64_t *one)
+{
+	uint64_t	ring = q->size - (q->in - q->out), used = q->adm - q->out;
+
+	*bytes = *recs = *one = 0;
+	if (q->toolong || q->eof || q->ncomplete > 0 || q->in != q->cend)
+		return;
+	if (q->adm == q->out)
+		*one = ring;
+	if (used < q->lim.max_bytes)
+		*bytes = q->lim.max_bytes - used < ring ?
+		    q->lim.max_bytes - used : ring;
+	*recs = UINT64_MAX;
+	if (q->lim.max_records)
+		*recs = q->nrec < q->lim.max_records ?
+		    q->lim.max_records - q->nrec : 0;
+}
+
+void
+pf_queue_append(struct pf_queue *q, const char *p, size_t len,
+    uint64_t nrec, uint64_t now)
+{
+	size_t	off, first;
+
+	if (len == 0)
+		return;
+	/* The caller asked pf_queue_fits_run(): anything else is a bug. */
+	if (!pf_queue_fits_run(q, len, nrec))
+		abort();
+	off = q->in % q->size;
+	first = q->size - off;
+	if (first > len)
+		first = len;
+	memcpy(q->buf + off, p, first);
+	if (first < len)
+		memcpy(q->buf, p + first, len - first);
+	q->in += len;
+	q->cend = q->adm = q->in;
+	if (q->lim.framing != PF_FRAME_BYTES)
+		q->nrec += nrec;
+	q->recno += nrec;
+	queue_mark(q, now);
+}
+
 static void
 queue_drop(struct pf_queue *q, uint64_t pos, uint64_t len, uint64_t nrec,
     enum pf_drop why)

@@ -134,6 +134,29 @@ int		 pf_queue_midrec(const struct pf_queue *);
  * For stages that copy records in themselves.
  */
 int		 pf_queue_fits(const struct pf_queue *, uint64_t);
+/*
+ * The same for nrec whole records in len bytes, terminators included,
+ * that would go in together: the bounds count them all, and only a
+ * single record always fits an empty queue.
+ */
+int		 pf_queue_fits_run(const struct pf_queue *, uint64_t,
+		     uint64_t);
+/*
+ * What pf_queue_fits_run() says yes to now, for a caller that asks it of
+ * many runs in a row with the queue unchanged: runs of at most *bytes and
+ * *recs, or (an empty queue) one record of at most *one bytes, 0 if not
+ * empty.
+ */
+void		 pf_queue_room(const struct pf_queue *, uint64_t *,
+		     uint64_t *, uint64_t *);
+/*
+ * Copy in len bytes at p holding nrec whole records, each with its
+ * terminator, that pf_queue_fits_run() said fit, and admit them: one copy
+ * (two at the ring's wrap), and no framing, as the caller framed them.
+ * Arrived at time now.
+ */
+void		 pf_queue_append(struct pf_queue *, const char *, size_t,
+		     uint64_t, uint64_t);
 /* Number (1-based) of the record found too long. */
 uint64_t	 pf_queue_toolong(const struct pf_queue *);
 /* Capacity in bytes as configured (-m). */

@@ -123,6 +123,7 @@ static void	 test_drop_wrap(void);
 static void	 test_fail(void);
 static void	 test_toolong(void);
 static void	 test_fill_age(void);
+static void	 test_append(void);
 static void	 test_model(enum pf_overflow);
 static int	 model_episode(enum pf_framing, enum pf_overflow, long *);
 
@@ -1306,6 +1307,75 @@ test_toolong(void)
 	buf_free(&out);
 }
 
+/*
+ * Runs of whole records copied in by the caller (the engine's record
+ * hook): pf_queue_fits_run() and pf_queue_room() agree with the bounds,
+ * pf_queue_append() admits them at once, across the ring's wrap too.
+ */
+static void
+test_append(void)
+{
+	struct pf_queue_limits	 l;
+	struct pf_queue		*q;
+	struct sink		 s;
+	char			 rec[100], big[4000], want[200];
+	uint64_t		 b, r, one, n;
+	int			 i;
+
+	l = limits(PF_FRAME_LINE, PF_FULL_BLOCK, 100, 4, 400, 0);
+	q = qnew(&l, &s);
+	pf_queue_room(q, &b, &r, &one);
+	ok(b == 100 && r == 4 && one >= 401,
+	    "room: -m and -n when empty, and one record up to the ring");
+	ok(pf_queue_fits_run(q, 30, 3) && !pf_queue_fits_run(q, 101, 2) &&
+	    pf_queue_fits_run(q, 300, 1),
+	    "fits_run: within the bounds, and one long record when empty");
+	pf_queue_append(q, "aaa\nbbb\nccc\n", 12, 3, tnow);
+	ok(pf_queue_bytes(q) == 12 && pf_queue_records(q) == 3 &&
+	    pf_queue_pending(q) == 0 && !pf_queue_waiting(q),
+	    "append: 12 bytes and 3 records admitted at once");
+	ok(PEEK_IS(q, "aaa\nbbb\nccc\n"), "append: the bytes in order");
+	pf_queue_room(q, &b, &r, &one);
+	ok(b == 88 && r == 1 && one == 0, "room: what -m and -n leave");
+	ok(pf_queue_fits_run(q, 4, 1) && !pf_queue_fits_run(q, 8, 2) &&
+	    !pf_queue_fits_run(q, 89, 1),
+	    "fits_run: -n counts the run, -m its bytes");
+	is_int(pf_queue_consume(q, 8), 2, "append: two records written");
+	is_int(pf_queue_records(q), 1, "append: one left");
+	PUT(q, "dd");
+	ok(!pf_queue_fits_run(q, 3, 1), "fits_run: not behind a partial");
+	pf_queue_room(q, &b, &r, &one);
+	ok(b == 0 && r == 0 && one == 0, "room: none behind a partial");
+	qfree(q, &s);
+
+	/* A ring of 4096: 40 records, all but one written, then two more. */
+	l = limits(PF_FRAME_LINE, PF_FULL_BLOCK, 4096, 0, 200, 0);
+	q = qnew(&l, &s);
+	memset(rec, 'x', sizeof(rec));
+	rec[99] = '\n';
+	for (i = 0; i < 40; i++)
+		memcpy(big + i * 100, rec, 100);
+	pf_queue_append(q, big, sizeof(big), 40, tnow);
+	is_int(pf_queue_consume(q, 3900), 39, "wrap: 39 of 40 written");
+	for (i = 0; i < 2; i++) {
+		memset(want + i * 100, 'a' + i, 99);
+		want[i * 100 + 99] = '\n';
+	}
+	ok(pf_queue_fits_run(q, 200, 2), "wrap: two more fit");
+	pf_queue_append(q, want, 200, 2, tnow);
+	memcpy(big, rec, 100);
+	memcpy(big + 100, want, 200);
+	ok(peek_is(q, big, 300), "wrap: the run straddles the end, intact");
+	n = pf_queue_consume(q, 300);
+	is_int(n, 3, "wrap: three records written");
+	ok(pf_queue_bytes(q) == 0 && pf_queue_records(q) == 0,
+	    "wrap: empty again");
+	(void)pf_queue_eof(q, tnow, &n);
+	ok(!pf_queue_fits_run(q, 1, 1), "fits_run: nothing after the end");
+	ok(s.calls[0] + s.calls[1] == 0, "append: nothing dropped");
+	qfree(q, &s);
+}
+
 static void
 test_fill_age(void)
 {
@@ -1943,6 +2013,7 @@ main(void)
 	test_fail();
 	test_toolong();
 	test_fill_age();
+	test_append();
 	test_model(PF_FULL_BLOCK);
 	test_model(PF_FULL_DROP_NEWEST);
 	test_model(PF_FULL_DROP_OLDEST);

@@ -65,7 +65,7 @@
  * The line of records on their way into the store: CO_STEP records
  * between the levels of prefetching, room for the three levels, and at
  * most CO_STAGED bytes of a record and its key in it (longer ones go into
- * the store at once: the copy then costs more than the loads).
+ * the store at once, not copied twice).
  */
 #define CO_STEP		4
 #define CO_AHEAD	(3 * CO_STEP)

@@ -18,6 +18,20 @@
  * record is ever lost.  Every record merged into another is counted
  * (pipeflow_records_coalesced_total), so that received = delivered +
  * coalesced + pending at all times.
+ *
+ * Once the keys outgrow the CPU's caches, a lookup in the store costs
+ * three loads from memory one after the other (its place in the index,
+ * the record's header, its bytes), which is most of the time a record
+ * takes.  So records on their way into the store pass through a short
+ * line of CO_AHEAD copies first: each is hashed as it comes and what its
+ * lookup will read is prefetched a level at a time as it moves along,
+ * CO_STEP records apart, so that the loads of several records overlap;
+ * it goes into the store at the end of the line.  A record enters the
+ * line only if the store is sure to take it, with every record before it
+ * a new key: the verdict (held) is given when it enters.  Anything that
+ * looks at the store or must decide by it (handing records back, a
+ * window closing, a record that may not fit) empties the line into the
+ * store first, and records in the line count as held.
  */
 #include "config.h"
 
@@ -48,11 +62,31 @@
 #define CO_ROOM		(64U << 10)	/* output room that is not backed up */
 /* What -m charges a held record beyond its bytes and key. */
 #define CO_OVERHEAD	64
+/*
+ * The line of records on their way into the store: CO_STEP records
+ * between the levels of prefetching, room for the three levels, and at
+ * most CO_STAGED bytes of a record and its key in it (longer ones go into
+ * the store at once, not copied twice).
+ */
+#define CO_STEP		4
+#define CO_AHEAD	(3 * CO_STEP)
+#define CO_STAGED	2048
 
 enum {
 	OPT_KEEP = PF_OPT_TOOL,
 	OPT_MAX_KEYS,
 	OPT_WINDOW
+};
+
+/* A record in the line, its copy in a stage of the line's bytes. */
+struct co_stage {
+	uint64_t		 hash;		/* of its key */
+	uint64_t		 recno;
+	uint64_t		 t;
+	uint32_t		 len;
+	uint32_t		 koff;		/* the key's place in the record */
+	uint32_t		 klen;
+	int			 has;		/* whether it has the key */
 };
 
 struct coalesce {
@@ -76,6 +110,13 @@ struct coalesce {
 	size_t			 qlen;		/* its length */
 	uint64_t		 drained;	/* the queue last below half */
 	int			 unterm;	/* input ended without terminator */
+
+	struct co_stage		 line[CO_AHEAD];	/* a ring */
+	char			*lbytes;	/* CO_AHEAD stages of CO_STAGED */
+	unsigned int		 lfirst;	/* the oldest */
+	unsigned int		 lcount;
+	uint64_t		 lsize;		/* bytes of records and keys */
+	uint64_t		 lkeyed;	/* records with the key */
 };
 
 static void		 usage(void) __attribute__((noreturn));
@@ -83,6 +124,12 @@ static int		 co_fits(const struct coalesce *, uint64_t, uint64_t,
 			     int);
 static enum pf_verdict	 co_wait(struct coalesce *, struct pf_engine *,
 			     uint64_t, uint64_t *, int);
+static int		 co_empty(const struct coalesce *);
+static int		 co_stage(struct coalesce *, struct pf_engine *,
+			     const struct pf_record *, const char *, size_t,
+			     int);
+static void		 co_store(struct coalesce *, struct pf_engine *);
+static void		 co_flush(struct coalesce *, struct pf_engine *);
 static enum pf_verdict	 co_record(void *, struct pf_engine *,
 			     const struct pf_record *, uint64_t, int *,
 			     uint64_t *);
@@ -173,6 +220,127 @@ co_wait(struct coalesce *co, struct pf_engine *e, uint64_t num,
 	return (PF_WAIT);
 }
 
+/* Whether nothing is held, in the store or on its way there. */
+static int
+co_empty(const struct coalesce *co)
+{
+	return (co->lcount == 0 && pf_recstore_peek(co->rs) == NULL);
+}
+
+/*
+ * Put the record (its key klen bytes at k, has clear if it has none) in
+ * the line, if it is short enough and the store is sure to take it: as a
+ * new key, after every record in the line went in as one.  Returns 1 if
+ * it went in (it is held), 0 if not (nothing changed).  The oldest record
+ * goes on into the store when the line is full.
+ */
+static int
+co_stage(struct coalesce *co, struct pf_engine *e, const struct pf_record *r,
+    const char *k, size_t klen, int has)
+{
+	struct co_stage	*l;
+	uint64_t	 n;
+	unsigned int	 i, j;
+
+	if (!has)
+		klen = 0;
+	n = r->len + klen;
+	if (n > CO_STAGED)
+		return (0);
+	if (has && co->max_keys != 0 &&
+	    co->keys + co->lkeyed >= co->max_keys)
+		return (0);
+	if (pf_recstore_bytes(co->rs, PF_RECSTORE_ALL) + co->lsize + n +
+	    (pf_recstore_records(co->rs, PF_RECSTORE_ALL) + co->lcount + 1) *
+	    CO_OVERHEAD > co->max_bytes)
+		return (0);
+	if (co->lcount == CO_AHEAD)
+		co_store(co, e);
+
+	i = (co->lfirst + co->lcount) % CO_AHEAD;
+	l = &co->line[i];
+	memcpy(co->lbytes + (size_t)i * CO_STAGED, r->data, r->len);
+	l->len = (uint32_t)r->len;
+	l->has = has;
+	l->klen = (uint32_t)klen;
+	l->koff = has ? (uint32_t)(k - r->data) : 0;
+	l->recno = r->num;
+	l->t = r->when;
+	if (has) {
+		l->hash = pf_recstore_hash(co->rs, k, klen);
+		pf_recstore_prefetch(co->rs, l->hash, 0);
+	}
+	co->lcount++;
+	co->lsize += n;
+	co->lkeyed += has;
+
+	/* The next level for those CO_STEP and twice that ahead. */
+	if (co->lcount > CO_STEP) {
+		j = (i + CO_AHEAD - CO_STEP) % CO_AHEAD;
+		if (co->line[j].has)
+			pf_recstore_prefetch(co->rs, co->line[j].hash, 1);
+	}
+	if (co->lcount > 2 * CO_STEP) {
+		j = (i + CO_AHEAD - 2 * CO_STEP) % CO_AHEAD;
+		if (co->line[j].has)
+			pf_recstore_prefetch(co->rs, co->line[j].hash, 2);
+	}
+	return (1);
+}
+
+/*
+ * The oldest record in the line goes into the store.  It fits: it was
+ * let in only if it would as a new key.  Failing all the same (out of
+ * memory) ends the run.
+ */
+static void
+co_store(struct coalesce *co, struct pf_engine *e)
+{
+	struct co_stage		*l = &co->line[co->lfirst];
+	struct pf_recslot	*s;
+	struct pf_held		 h;
+	const char		*data;
+
+	data = co->lbytes + (size_t)co->lfirst * CO_STAGED;
+	co->lfirst = (co->lfirst + 1) % CO_AHEAD;
+	co->lcount--;
+	co->lsize -= (uint64_t)l->len + l->klen;
+	co->lkeyed -= l->has;
+
+	if (l->has && (s = pf_recstore_find_hash(co->rs, data + l->koff,
+	    l->klen, l->hash)) != NULL) {
+		if (!co->keep_first && pf_recstore_replace(co->rs, s, data,
+		    l->len, l->recno, l->t) == -1)
+			goto fail;
+		pf_engine_counters_rw(e)->coalesced++;
+		return;
+	}
+	memset(&h, 0, sizeof(h));
+	h.data = data;
+	h.len = l->len;
+	h.key = l->has ? data + l->koff : NULL;
+	h.keylen = l->klen;
+	h.recno = l->recno;
+	h.t = l->t;
+	if (pf_recstore_add_hash(co->rs, &h, l->hash) == NULL)
+		goto fail;
+	co->keys += l->has;
+	if (pf_recstore_records(co->rs, PF_RECSTORE_ALL) > co->peak)
+		co->peak = pf_recstore_records(co->rs, PF_RECSTORE_ALL);
+	return;
+fail:
+	warn("holding a record");
+	pf_engine_exit(e, 1);
+}
+
+/* Every record in the line goes into the store. */
+static void
+co_flush(struct coalesce *co, struct pf_engine *e)
+{
+	while (co->lcount > 0)
+		co_store(co, e);
+}
+
 static enum pf_verdict
 co_record(void *arg, struct pf_engine *e, const struct pf_record *r,
     uint64_t now, int *reason, uint64_t *wake)
@@ -190,7 +358,7 @@ co_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	 * waiting for room if need be; held once it is backed up.
 	 */
 	co->qwait = 0;
-	if (co->window == 0 && pf_recstore_peek(co->rs) == NULL) {
+	if (co->window == 0 && co_empty(co)) {
 		if (pf_engine_fits(e, r->len))
 			return (PF_KEEP);
 		if (now - co->drained < CO_GRACE) {
@@ -210,6 +378,12 @@ co_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	if (!has && co->looked != r->num)
 		co->keyless++;
 	co->looked = r->num;
+	if (co_stage(co, e, r, k, klen, has)) {
+		co->unterm |= r->unterminated;
+		return (PF_HOLD);
+	}
+	/* What comes next depends on the store: the line goes in first. */
+	co_flush(co, e);
 	if (has && (s = pf_recstore_find(co->rs, k, klen)) != NULL) {
 		if (!co->keep_first) {
 			pf_recstore_view(co->rs, s, &old);
@@ -276,6 +450,7 @@ co_pump(void *arg, struct pf_engine *e, uint64_t now)
 	}
 	done = pf_engine_input_done(e) || pf_engine_stopping(e);
 	if (co->window == 0 || co->flushing || done) {
+		co_flush(co, e);
 		while ((s = pf_recstore_peek(co->rs)) != NULL) {
 			pf_recstore_view(co->rs, s, &h);
 			last = co->unterm && pf_engine_input_done(e) &&
@@ -306,7 +481,8 @@ co_held(void *arg, struct pf_engine *e)
 	(void)e;
 	/* Not 0 while any is held, empty records without a key included. */
 	return (pf_recstore_bytes(co->rs, PF_RECSTORE_ALL) +
-	    pf_recstore_records(co->rs, PF_RECSTORE_ALL));
+	    pf_recstore_records(co->rs, PF_RECSTORE_ALL) + co->lsize +
+	    co->lcount);
 }
 
 /* The store's fill against the larger of its two bounds. */
@@ -317,9 +493,9 @@ co_pressure(void *arg, struct pf_engine *e)
 	double		 p, k;
 
 	(void)e;
-	p = (double)(pf_recstore_bytes(co->rs, PF_RECSTORE_ALL) +
-	    pf_recstore_records(co->rs, PF_RECSTORE_ALL) * CO_OVERHEAD) /
-	    co->max_bytes;
+	p = (double)(pf_recstore_bytes(co->rs, PF_RECSTORE_ALL) + co->lsize +
+	    (pf_recstore_records(co->rs, PF_RECSTORE_ALL) + co->lcount) *
+	    CO_OVERHEAD) / co->max_bytes;
 	if (co->max_keys != 0) {
 		k = (double)co->keys / co->max_keys;
 		if (k > p)
@@ -338,7 +514,7 @@ co_tick(void *arg, struct pf_engine *e, uint64_t now, int final)
 
 	(void)now;
 	if (!final) {
-		if (co->window != 0 && pf_recstore_peek(co->rs) != NULL)
+		if (co->window != 0 && !co_empty(co))
 			co->flushing = 1;
 		return;
 	}
@@ -362,11 +538,13 @@ co_metrics(FILE *f, const char *labels, void *arg)
 	fprintf(f, "# HELP pipeflow_coalesce_held_records Records held by "
 	    "key.\n# TYPE pipeflow_coalesce_held_records gauge\n"
 	    "pipeflow_coalesce_held_records{%s} %llu\n", labels,
-	    (unsigned long long)pf_recstore_records(co->rs, PF_RECSTORE_ALL));
+	    (unsigned long long)(pf_recstore_records(co->rs, PF_RECSTORE_ALL) +
+	    co->lcount));
 	fprintf(f, "# HELP pipeflow_coalesce_held_bytes Bytes of the records "
 	    "and keys held.\n# TYPE pipeflow_coalesce_held_bytes gauge\n"
 	    "pipeflow_coalesce_held_bytes{%s} %llu\n", labels,
-	    (unsigned long long)pf_recstore_bytes(co->rs, PF_RECSTORE_ALL));
+	    (unsigned long long)(pf_recstore_bytes(co->rs, PF_RECSTORE_ALL) +
+	    co->lsize));
 	fprintf(f, "# HELP pipeflow_coalesce_keys Keys held.\n"
 	    "# TYPE pipeflow_coalesce_keys gauge\n"
 	    "pipeflow_coalesce_keys{%s} %llu\n", labels,
@@ -462,7 +640,8 @@ main(int argc, char *argv[])
 	if (pf_field_parse(&co.key, key, sep, &errstr) == -1)
 		tool_badusage("--key=%s: %s", key, errstr);
 	if ((co.rs = pf_recstore_new(PF_RECSTORE_MAX_RECORDS,
-	    co.max_bytes)) == NULL)
+	    co.max_bytes)) == NULL ||
+	    (co.lbytes = malloc((size_t)CO_AHEAD * CO_STAGED)) == NULL)
 		err(1, "store");
 	co.verbose = conf.opts.verbose;
 
@@ -481,5 +660,6 @@ main(int argc, char *argv[])
 	conf.policy.arg = &co;
 	ch = pf_engine_run(&conf);
 	pf_recstore_free(co.rs);
+	free(co.lbytes);
 	return (ch);
 }

@@ -16,11 +16,19 @@
  * the heads of the lists (0: arrival, 1 + c: class c), so linking and
  * unlinking never test for an end.  A mask of the classes that hold
  * records finds the least important at or above a class with one count
- * of leading zeros.  Keys are found through a private chained hash table
- * of slot numbers, hashed with XXH3 under a random seed (keys come from
- * input: the seed keeps a crafted input from filling one chain).  It
- * grows by doubling at one key per bucket and never shrinks; a general
- * key table could replace it without changing the interface.
+ * of leading zeros.  Keys are found through a private index, hashed with
+ * XXH3 under a random seed (keys come from input: the seed keeps a crafted
+ * input from piling keys onto one place).  The index is open addressing
+ * with linear probing over 8-byte entries: a slot number (0: empty) and
+ * the top 32 bits of the key's hash, which also decide the home entry, so
+ * that a probe reads one cache line of the index and a record's header
+ * only when its 32 bits match, and the index is rebuilt without touching
+ * a header.  A removal shifts the following entries back: no tombstones.
+ * The index is at most half full, doubles as keys come and never
+ * shrinks.  Lookups run at the speed of memory once the keys outgrow the
+ * caches, so a caller with records in hand can hash each one ahead
+ * (pf_recstore_hash()), prefetch what its lookup will touch, level by
+ * level (pf_recstore_prefetch()), and look it up by that hash later.
  *
  * Nothing is allocated per record on the common path.  Headers come from
  * chunks of 1024 that are never given back (so at most max_records
@@ -36,7 +44,7 @@
  * takes no block.
  *
  * So a held record costs, beyond its bytes and its key: the 64-byte
- * header; for a keyed one 4 to 8 bytes of key index; and the rounding of
+ * header; for a keyed one 16 to 32 bytes of key index; and the rounding of
  * key and bytes together up to a size class, at most 7 bytes up to 32 and
  * under a quarter above.  Headers and the index are kept for the most
  * records and keys ever held at once, and slabs left part used by records
@@ -77,12 +85,13 @@
 #define BLOCK_MAX	8192U		/* larger blocks: malloc */
 #define NSIZES		36		/* size classes up to BLOCK_MAX */
 #define SPARE_SLABS	2
-#define INDEX_MIN	64		/* buckets at first */
+#define INDEX_MIN	64		/* index entries at first */
+#define INDEX_MAX	((uint64_t)1 << 32)	/* homes from 32 bits */
+#define PREFETCH_MAX	256		/* of a block, by pf_recstore_prefetch() */
 
 struct pf_recslot {
 	uint32_t	 link[2][2];	/* [L_ARRIVAL, L_CLASS][PREV, NEXT] */
-	uint32_t	 hnext;		/* next in its bucket, NIL at the end */
-	uint32_t	 hash;
+	uint32_t	 hash;		/* the top 32 bits of its key's */
 	uint32_t	 len;
 	uint32_t	 keylen;
 	char		*block;		/* the key, then the bytes */
@@ -91,6 +100,12 @@ struct pf_recslot {
 	uint32_t	 self;		/* own slot number */
 	uint8_t		 class;
 	uint8_t		 keyed;
+};
+
+/* An entry of the key index. */
+struct ix {
+	uint32_t	 slot;		/* NIL: empty */
+	uint32_t	 tag;		/* its key's hash >> 32 */
 };
 
 struct slab {
@@ -119,8 +134,8 @@ struct pf_recstore {
 	uint32_t		 freeslot;	/* free list, by L_ARRIVAL */
 	uint32_t		 zombie;	/* popped, NIL if none */
 
-	uint32_t		*index;
-	uint32_t		 nbuckets;	/* a power of two, or 0 */
+	struct ix		*index;
+	uint64_t		 nix;		/* a power of two, or 0 */
 	uint64_t		 nkeyed;
 	uint64_t		 seed;
 
@@ -151,9 +166,11 @@ static struct slab *slab_new(struct pf_recstore *, unsigned int);
 static void	 slab_link(struct pf_recstore *, struct slab *);
 static void	 slab_unlink(struct pf_recstore *, struct slab *);
 static void	 slab_drop(struct pf_recstore *, struct slab *);
-static uint32_t	 key_hash(const struct pf_recstore *, const void *, size_t);
+static uint64_t	 key_hash(const struct pf_recstore *, const void *, size_t);
 static struct pf_recslot *key_find(const struct pf_recstore *, const void *,
 		     size_t, uint32_t);
+static uint64_t	 index_probe(const struct pf_recstore *, uint32_t,
+		     uint32_t);
 static int	 index_reserve(struct pf_recstore *);
 static void	 index_insert(struct pf_recstore *, struct pf_recslot *);
 static void	 index_remove(struct pf_recstore *, struct pf_recslot *);
@@ -373,78 +390,115 @@ slab_drop(struct pf_recstore *rs, struct slab *s)
 	rs->nslabs--;
 }
 
-static uint32_t
+static uint64_t
 key_hash(const struct pf_recstore *rs, const void *key, size_t len)
 {
-	return ((uint32_t)XXH3_64bits_withSeed(key, len, rs->seed));
-}
-
-static struct pf_recslot *
-key_find(const struct pf_recstore *rs, const void *key, size_t len,
-    uint32_t h)
-{
-	struct pf_recslot	*s;
-	uint32_t		 i;
-
-	if (rs->nbuckets == 0)
-		return (NULL);
-	for (i = rs->index[h & (rs->nbuckets - 1)]; i != NIL; i = s->hnext) {
-		s = slot(rs, i);
-		if (s->hash == h && s->keylen == len &&
-		    (len == 0 || memcmp(s->block, key, len) == 0))
-			return (s);
-	}
-	return (NULL);
+	return (XXH3_64bits_withSeed(len == 0 ? "" : key, len, rs->seed));
 }
 
 /*
- * Room in the index for one more key: double it past one key a bucket.
- * The stored hashes place every key again without hashing it.  -1 with
+ * The held record with the len bytes at key, whose hash has tag as its
+ * top 32 bits.  The index is never full, so the probe ends.
+ */
+static struct pf_recslot *
+key_find(const struct pf_recstore *rs, const void *key, size_t len,
+    uint32_t tag)
+{
+	const struct ix		*x;
+	struct pf_recslot	*s;
+	uint64_t		 mask = rs->nix - 1, i;
+
+	if (rs->nix == 0)
+		return (NULL);
+	for (i = tag & mask;; i = (i + 1) & mask) {
+		x = &rs->index[i];
+		if (x->slot == NIL)
+			return (NULL);
+		if (x->tag != tag)
+			continue;
+		s = slot(rs, x->slot);
+		if (s->keylen == len &&
+		    (len == 0 || memcmp(s->block, key, len) == 0))
+			return (s);
+	}
+}
+
+/*
+ * The index entry holding slot n, whose tag is tag (n NIL: the empty
+ * entry where tag would go).
+ */
+static uint64_t
+index_probe(const struct pf_recstore *rs, uint32_t tag, uint32_t n)
+{
+	uint64_t	mask = rs->nix - 1, i;
+
+	for (i = tag & mask; rs->index[i].slot != n; i = (i + 1) & mask)
+		;
+	return (i);
+}
+
+/*
+ * Room in the index for one more key: double it past half full (at its
+ * largest it may fill up, as there are fewer records than entries).  The
+ * stored tags place every key again without reading a header.  -1 with
  * errno ENOMEM, the index unchanged.
  */
 static int
 index_reserve(struct pf_recstore *rs)
 {
-	struct pf_recslot	*s;
-	uint32_t		*nidx, n, b, i, next;
+	struct ix	*nidx;
+	uint64_t	 n, mask, i, j;
 
-	if (rs->nkeyed < rs->nbuckets)
+	if (2 * (rs->nkeyed + 1) <= rs->nix || rs->nix == INDEX_MAX)
 		return (0);
-	n = rs->nbuckets ? rs->nbuckets * 2 : INDEX_MIN;
+	n = rs->nix ? rs->nix * 2 : INDEX_MIN;
 	if ((nidx = calloc(n, sizeof(*nidx))) == NULL)
 		return (-1);
-	for (b = 0; b < rs->nbuckets; b++) {
-		for (i = rs->index[b]; i != NIL; i = next) {
-			s = slot(rs, i);
-			next = s->hnext;
-			s->hnext = nidx[s->hash & (n - 1)];
-			nidx[s->hash & (n - 1)] = i;
-		}
+	mask = n - 1;
+	for (i = 0; i < rs->nix; i++) {
+		if (rs->index[i].slot == NIL)
+			continue;
+		for (j = rs->index[i].tag & mask; nidx[j].slot != NIL;
+		    j = (j + 1) & mask)
+			;
+		nidx[j] = rs->index[i];
 	}
 	free(rs->index);
 	rs->index = nidx;
-	rs->nbuckets = n;
+	rs->nix = n;
 	return (0);
 }
 
 static void
 index_insert(struct pf_recstore *rs, struct pf_recslot *s)
 {
-	uint32_t	*b = &rs->index[s->hash & (rs->nbuckets - 1)];
+	struct ix	*x = &rs->index[index_probe(rs, s->hash, NIL)];
 
-	s->hnext = *b;
-	*b = s->self;
+	x->slot = s->self;
+	x->tag = s->hash;
 	rs->nkeyed++;
 }
 
+/*
+ * The entries after the removed one, up to an empty one, move back into
+ * the hole when their home is not between the hole and where they are:
+ * a later probe for them would stop at the hole.
+ */
 static void
 index_remove(struct pf_recstore *rs, struct pf_recslot *s)
 {
-	uint32_t	*p = &rs->index[s->hash & (rs->nbuckets - 1)];
+	uint64_t	mask = rs->nix - 1, i, j, home;
 
-	while (*p != s->self)
-		p = &slot(rs, *p)->hnext;
-	*p = s->hnext;
+	i = index_probe(rs, s->hash, s->self);
+	for (j = (i + 1) & mask; rs->index[j].slot != NIL;
+	    j = (j + 1) & mask) {
+		home = rs->index[j].tag & mask;
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			rs->index[i] = rs->index[j];
+			i = j;
+		}
+	}
+	rs->index[i].slot = NIL;
 	rs->nkeyed--;
 }
 
@@ -576,6 +630,17 @@ pf_recstore_free(struct pf_recstore *rs)
 struct pf_recslot *
 pf_recstore_add(struct pf_recstore *rs, const struct pf_held *r)
 {
+	uint64_t	hash = 0;
+
+	if (r->key != NULL && r->keylen <= PF_RECSTORE_MAX_SIZE)
+		hash = key_hash(rs, r->key, r->keylen);
+	return (pf_recstore_add_hash(rs, r, hash));
+}
+
+struct pf_recslot *
+pf_recstore_add_hash(struct pf_recstore *rs, const struct pf_held *r,
+    uint64_t hash)
+{
 	struct pf_recslot	*s = NULL;
 	size_t			 keylen = r->key != NULL ? r->keylen : 0, n;
 	uint32_t		 h = 0, i;
@@ -592,7 +657,7 @@ pf_recstore_add(struct pf_recstore *rs, const struct pf_held *r)
 	}
 	n = keylen + r->len;
 	if (r->key != NULL) {
-		h = key_hash(rs, r->key, keylen);
+		h = (uint32_t)(hash >> 32);
 		if (key_find(rs, r->key, keylen, h) != NULL) {
 			errno = EEXIST;
 			goto out;
@@ -699,7 +764,65 @@ pf_recstore_find(const struct pf_recstore *rs, const void *key, size_t len)
 {
 	if (rs->nkeyed == 0 || len > PF_RECSTORE_MAX_SIZE)
 		return (NULL);
-	return (key_find(rs, key, len, key_hash(rs, key, len)));
+	return (key_find(rs, key, len, (uint32_t)(key_hash(rs, key, len) >>
+	    32)));
+}
+
+uint64_t
+pf_recstore_hash(const struct pf_recstore *rs, const void *key, size_t len)
+{
+	return (key_hash(rs, key, len));
+}
+
+struct pf_recslot *
+pf_recstore_find_hash(const struct pf_recstore *rs, const void *key,
+    size_t len, uint64_t hash)
+{
+	if (rs->nkeyed == 0 || len > PF_RECSTORE_MAX_SIZE)
+		return (NULL);
+	return (key_find(rs, key, len, (uint32_t)(hash >> 32)));
+}
+
+/*
+ * Only loads that the earlier levels brought in, and prefetches: a hint
+ * that changes nothing, whatever the store held when the earlier levels
+ * were asked.  A header is prefetched for every entry whose tag matches
+ * (almost always the one), a block's lines up to PREFETCH_MAX bytes.
+ */
+void
+pf_recstore_prefetch(const struct pf_recstore *rs, uint64_t hash, int level)
+{
+	const struct ix		*x;
+	const struct pf_recslot	*s;
+	uint64_t		 mask = rs->nix - 1, i;
+	uint32_t		 tag = (uint32_t)(hash >> 32);
+	size_t			 n, off;
+
+	if (rs->nix == 0)
+		return;
+	if (level <= 0) {
+		__builtin_prefetch(&rs->index[tag & mask]);
+		return;
+	}
+	for (i = tag & mask;; i = (i + 1) & mask) {
+		x = &rs->index[i];
+		if (x->slot == NIL)
+			return;
+		if (x->tag != tag)
+			continue;
+		s = slot(rs, x->slot);
+		if (level == 1) {
+			__builtin_prefetch(s);
+			continue;
+		}
+		n = (size_t)s->keylen + s->len;
+		if (n > PREFETCH_MAX)
+			n = PREFETCH_MAX;
+		for (off = 0; off < n; off += 64)
+			__builtin_prefetch(s->block + off, 1);
+		if (n > 0)
+			__builtin_prefetch(s->block + n - 1, 1);
+	}
 }
 
 void
@@ -785,6 +908,6 @@ pf_recstore_memory(const struct pf_recstore *rs)
 {
 	return (sizeof(*rs) + rs->chunkcap * sizeof(*rs->chunks) +
 	    (uint64_t)rs->nchunks * SLOT_CHUNK * sizeof(struct pf_recslot) +
-	    (uint64_t)rs->nbuckets * sizeof(*rs->index) +
+	    rs->nix * sizeof(*rs->index) +
 	    rs->nslabs * SLAB_SIZE + rs->bigbytes);
 }

@@ -69,6 +69,13 @@ void		 pf_recstore_free(struct pf_recstore *);
 struct pf_recslot *pf_recstore_add(struct pf_recstore *,
 		     const struct pf_held *);
 /*
+ * The same, given the hash pf_recstore_hash() gave of r's key (ignored
+ * when r has none), so that a caller who looked the key up first hashes
+ * it once.
+ */
+struct pf_recslot *pf_recstore_add_hash(struct pf_recstore *,
+		     const struct pf_held *, uint64_t);
+/*
  * Replace the bytes of the held record s by len bytes at data, and its
  * record number and time by recno and t, keeping its key, class and place
  * in arrival order: latest wins, where the key first arrived.  data may
@@ -93,6 +100,25 @@ struct pf_recslot *pf_recstore_next(const struct pf_recstore *,
 /* The held record with that key, or NULL. */
 struct pf_recslot *pf_recstore_find(const struct pf_recstore *,
 		     const void *, size_t);
+/*
+ * Looking keys up ahead.  pf_recstore_hash(): the hash of a key, the same
+ * for the life of the store.  pf_recstore_find_hash(): pf_recstore_find()
+ * given that hash.  pf_recstore_prefetch(): start bringing into the CPU's
+ * caches what a lookup of the key with that hash will read, one level a
+ * call: 0 its place in the index, 1 (once that is in) the record's
+ * header, 2 (once that is in) its key and bytes.  A caller with a batch
+ * of records hashes each on arrival, asks for the next level a few
+ * records later each time, and does the lookup last: the loads of
+ * several records then overlap instead of waiting one after the other.
+ * A prefetch is a hint: it changes nothing and is right to make whatever
+ * was added or removed in between.
+ */
+uint64_t	 pf_recstore_hash(const struct pf_recstore *, const void *,
+		     size_t);
+struct pf_recslot *pf_recstore_find_hash(const struct pf_recstore *,
+		     const void *, size_t, uint64_t);
+void		 pf_recstore_prefetch(const struct pf_recstore *, uint64_t,
+		     int);
 /*
  * Describe the held record s in *r; its pointers are valid until s is
  * replaced or leaves the store.

@@ -9,7 +9,9 @@
  * above the one asked; empty records, empty and binary keys; walking
  * while removing; memory given back.  Then a seeded random walk of
  * 300000 operations (add, replace, take, pop, remove, find, peek) runs
- * against a plain array in arrival order searched linearly, comparing
+ * against a plain array in arrival order searched linearly, adding and
+ * finding now by key, now by a hash taken ahead (pf_recstore_hash()),
+ * and prefetching keys at every level between operations, comparing
  * every result, the counts and bytes after each operation, and the whole
  * store, record by record, every 1000.  Records go from 0 bytes to past
  * the largest slab block, with random binary bytes and keys, so that
@@ -614,8 +616,9 @@ test_keys(void)
 	struct pf_recslot	*e, *n, *s;
 	struct pf_held	 r;
 	char			 k[32];
+	uint64_t		 h;
 	unsigned int		 i;
-	int			 good;
+	int			 good, lvl;
 
 	rs = pf_recstore_new(20000, 1 << 20);
 	rec_set(&r, "empty key", 9, "", 0, 1, 10, 0);
@@ -676,6 +679,26 @@ test_keys(void)
 		}
 	}
 	ok(good, "keys: each found as held, none after removal");
+
+	/* Hashed ahead: the same hash each time, the same answers. */
+	for (i = 0; i < 10000; i++) {
+		snprintf(k, sizeof(k), "key-%u", i);
+		h = pf_recstore_hash(rs, k, strlen(k));
+		if (h != pf_recstore_hash(rs, k, strlen(k)))
+			good = 0;
+		for (lvl = 0; lvl < 3; lvl++)
+			pf_recstore_prefetch(rs, h, lvl);
+		if (pf_recstore_find_hash(rs, k, strlen(k), h) !=
+		    pf_recstore_find(rs, k, strlen(k)))
+			good = 0;
+	}
+	ok(good, "keys: found by a hash taken ahead as by the key");
+	rec_set(&r, "x", 1, "key-0", 5, 1, 1, 0);
+	h = pf_recstore_hash(rs, "key-0", 5);
+	ok((s = pf_recstore_add_hash(rs, &r, h)) != NULL &&
+	    pf_recstore_find(rs, "key-0", 5) == s &&
+	    pf_recstore_add_hash(rs, &r, h) == NULL && errno == EEXIST,
+	    "keys: added by its hash, found by its key, then EEXIST");
 	pf_recstore_free(rs);
 }
 
@@ -784,7 +807,11 @@ test_model(void)
 			class = (int)rnd_in(0, PF_RECSTORE_CLASSES - 1);
 			rec_set(&r, d, len, key, keylen, ++recno, rnd(),
 			    class);
-			s = pf_recstore_add(rs, &r);
+			if (key != NULL && rnd() % 2)
+				s = pf_recstore_add_hash(rs, &r,
+				    pf_recstore_hash(rs, key, keylen));
+			else
+				s = pf_recstore_add(rs, &r);
 			err = errno;
 			if (r.key != NULL && m_find(&m, r.key, r.keylen) >= 0)
 				want = EEXIST;
@@ -895,11 +922,18 @@ test_model(void)
 			i = m_find(&m, kb, keylen);
 			if (s != (i >= 0 ? m.r[i].slot : NULL))
 				what = "find";
+			if (pf_recstore_find_hash(rs, kb, keylen,
+			    pf_recstore_hash(rs, kb, keylen)) != s)
+				what = "find by hash";
 			if (pf_recstore_peek(rs) != (m.n ? m.r[0].slot : NULL))
 				what = "peek";
 			n[5]++;
 		}
 check:
+		/* A hint, whatever the store holds: it must change nothing. */
+		keylen = key_make(kb, (unsigned int)rnd_in(0, NKEYS - 1));
+		pf_recstore_prefetch(rs, pf_recstore_hash(rs, kb, keylen),
+		    (int)rnd_in(0, 2));
 		if (what == NULL && !m_counts(rs, &m))
 			what = "counts";
 		if (what == NULL && op % WALK_EVERY == 0 && !m_walk(rs, &m))

@@ -377,8 +377,9 @@ th_allow(void *arg, struct pf_engine *e, uint64_t now, uint64_t *wake)
 	q = t->lim[1].quantum > 65536 ? t->lim[1].quantum : 65536;
 	if (q > t->lim[1].burst)
 		q = t->lim[1].burst;
-	if ((n = pf_queue_bytes(pf_engine_queue(e))) < q)
-		q = n > 0 ? n : 1;
+	/* With nothing queued, input waits to be spliced: a whole quantum. */
+	if ((n = pf_queue_bytes(pf_engine_queue(e))) < q && n > 0)
+		q = n;
 	(void)pf_bucket_take(b, 0, now);
 	if ((lvl = pf_bucket_level(b)) > 0 && (uint64_t)lvl >= q) {
 		if (t->wait_since != 0) {
@@ -387,7 +388,7 @@ th_allow(void *arg, struct pf_engine *e, uint64_t now, uint64_t *wake)
 		}
 		return ((size_t)lvl);
 	}
-	if (n > 0 && t->wait_since == 0)
+	if (t->wait_since == 0)
 		t->wait_since = now;
 	*wake = pf_bucket_when(b, q);
 	return (0);
@@ -756,9 +757,10 @@ main(int argc, char *argv[])
 	conf.policy.metrics = th_metrics;
 	conf.policy.tick = th_tick;
 	conf.policy.tick_interval = TICK;
-	if (t.bytes)
+	if (t.bytes) {
 		conf.policy.out_allow = th_allow;
-	else
+		conf.policy.splice_allowed = 1;
+	} else
 		conf.policy.record = th_record;
 	if (t.control != NULL)
 		conf.policy.reload = th_reload;

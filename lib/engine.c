@@ -54,7 +54,7 @@ static size_t	 engine_space(struct pf_engine *);
 static uint64_t	 engine_held(struct pf_engine *);
 static int	 engine_write_error(struct pf_engine *);
 static int	 engine_write(struct pf_engine *, size_t, uint64_t);
-static int	 engine_splice(struct pf_engine *, uint64_t);
+static int	 engine_splice(struct pf_engine *, size_t, uint64_t);
 static int	 engine_tee_read(struct pf_engine *, uint64_t);
 static int	 engine_tee_write(struct pf_engine *);
 static int	 engine_loop(struct pf_engine *);
@@ -474,13 +474,16 @@ engine_write(struct pf_engine *e, size_t allow, uint64_t now)
 	return (0);
 }
 
-/* Pipe to pipe with the queue empty: 1 on progress, 0 to read instead. */
+/*
+ * Pipe to pipe with the queue empty, at most len bytes: 1 on progress, 0
+ * to read instead.
+ */
 static int
-engine_splice(struct pf_engine *e, uint64_t now)
+engine_splice(struct pf_engine *e, size_t len, uint64_t now)
 {
 	ssize_t	n;
 
-	n = pf_io_splice(&e->in, &e->out, SPLICE_MAX);
+	n = pf_io_splice(&e->in, &e->out, len < SPLICE_MAX ? len : SPLICE_MAX);
 	if (n > 0) {
 		e->c.bytes_in += n;
 		e->c.bytes_out += n;
@@ -563,6 +566,7 @@ struct engine_turn {
 	uint64_t	 now;
 	uint64_t	 wake;		/* the policy's, 0: none */
 	size_t		 allow;		/* bytes that may be written */
+	size_t		 splice;	/* bytes that may be spliced */
 	int		 want_read;
 	int		 want_write;
 	int		 try_splice;
@@ -658,6 +662,7 @@ engine_wants(struct pf_engine *e, struct engine_turn *u)
 	u->allow = SIZE_MAX;
 	if (pol->out_allow != NULL)
 		u->allow = pol->out_allow(pol->arg, e, u->now, &u->wake);
+	u->splice = u->allow;
 	if (pf_queue_bytes(e->q) == 0)
 		u->allow = 0;
 	u->want_write = u->allow > 0;
@@ -668,7 +673,12 @@ engine_wants(struct pf_engine *e, struct engine_turn *u)
 	}
 	u->try_splice = e->splice && u->want_read && pol->in_space == NULL &&
 	    pf_queue_bytes(e->q) == 0 && pf_queue_pending(e->q) == 0 &&
-	    pol->out_allow == NULL;
+	    (pol->out_allow == NULL || pol->splice_allowed);
+	/* Nothing may be spliced yet: wait for the policy, not for input. */
+	if (u->try_splice && u->splice == 0) {
+		u->try_splice = 0;
+		u->want_read = 0;
+	}
 
 	/* The watchdog counts only time spent wanting to write. */
 	if (e->conf->timeout && u->want_write) {
@@ -788,7 +798,7 @@ engine_dispatch(struct pf_engine *e, struct engine_turn *u)
 	uint64_t	now = pf_clock_now();
 	int		draining;
 
-	if (u->in_ready && u->try_splice && engine_splice(e, now)) {
+	if (u->in_ready && u->try_splice && engine_splice(e, u->splice, now)) {
 		engine_tick(e, now, 0);
 		return (0);
 	}

@@ -60,6 +60,13 @@ struct pf_policy {
 	 */
 	size_t		 (*out_allow)(void *, struct pf_engine *, uint64_t,
 			     uint64_t *);
+	/*
+	 * Set: out_allow also bounds what goes pipe to pipe by splice(2)
+	 * while the queue is empty (--bytes), and while it allows nothing
+	 * input is not read but waits for *wake.  Unset: a policy with
+	 * out_allow never splices.
+	 */
+	int		 splice_allowed;
 	/* Pressure 0..1; NULL: the queue's fill. */
 	double		 (*pressure)(void *, struct pf_engine *);
 	/* Extra status file metrics; NULL: none. */

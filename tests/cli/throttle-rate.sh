@@ -45,6 +45,22 @@ check "-B 200KB/s" 200000 20000 bytes
 throttle --bytes -B 200KB/s "$T/wide" | ratemeter 100 > "$T/m"
 check "--bytes -B 200KB/s" 200000 20000 bytes
 
+# Pipe to pipe, --bytes splices what the bucket allows, no more.
+cat "$T/wide" | throttle --bytes -B 200KB/s | ratemeter 100 > "$T/m"
+check "--bytes -B 200KB/s, pipe to pipe" 200000 20000 bytes
+if command -v strace > /dev/null 2>&1 &&
+    strace -o /dev/null true > /dev/null 2>&1; then
+	cat "$T/wide" | strace -f -e trace=splice,read,write -o "$T/trace" \
+	    throttle --bytes -B 2MB/s | cksum > "$T/sum"
+	is "$(cat "$T/sum")" "$(cksum < "$T/wide")" \
+	    "--bytes pipe to pipe under strace: output = input"
+	grep -q '^[0-9]* *splice(0, NULL, 1, NULL' "$T/trace" &&
+	    ! grep -q '^[0-9]* *write(1,' "$T/trace"
+	ok $? "--bytes pipe to pipe: moved by splice(2), not written"
+else
+	skip_n 2 "strace is not installed or cannot trace here"
+fi
+
 tr '\n' '\0' < "$T/lines" | throttle -z -r 2000/s | ratemeter -z 100 > "$T/m"
 check "-z -r 2000/s" 2000 200 records
 

@@ -72,6 +72,7 @@ struct throttle {
 	struct kb	 one, nokey, over;
 	uint64_t	 n_nokey, n_over;
 	uint64_t	 delayed, wait_since, win_delayed, win_start;
+	uint64_t	 due;		/* the waiting record's wake, 0: none */
 	double		 pressure;
 	uint64_t	 last_out;	/* --bytes: bytes out charged */
 	struct pf_aimd	 aimd;		/* --adaptive */
@@ -344,12 +345,15 @@ th_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 			    need[i] > t->lim[i].quantum ? need[i] :
 			    t->lim[i].quantum)) > when)
 				when = w;
-		*wake = when;
+		*wake = t->due = when;
 		return (PF_WAIT);
 	}
+	/* A record that waited is charged as of when it was due. */
 	for (i = 0; i < 2; i++)
 		if (t->lim[i].on)
-			(void)pf_bucket_take(&k->b[i], need[i], now);
+			(void)pf_bucket_take_due(&k->b[i], need[i], now,
+			    t->due);
+	t->due = 0;
 	if (t->wait_since != 0) {
 		t->delayed += now - t->wait_since;
 		t->wait_since = 0;

@@ -35,6 +35,7 @@ static int		 bucket_rate(struct pf_bucket *, uint64_t, uint64_t,
 static __int128		 bucket_cap(const struct pf_bucket *);
 static __int128		 bucket_need(const struct pf_bucket *, uint64_t);
 static unsigned __int128 bucket_inc(const struct pf_bucket *);
+static void		 bucket_fill(struct pf_bucket *, uint64_t, __int128);
 static void		 bucket_refill(struct pf_bucket *, uint64_t);
 
 static int
@@ -75,6 +76,13 @@ bucket_inc(const struct pf_bucket *b)
 static void
 bucket_refill(struct pf_bucket *b, uint64_t now)
 {
+	bucket_fill(b, now, bucket_cap(b));
+}
+
+/* bucket_refill() up to a cap of the caller's. */
+static void
+bucket_fill(struct pf_bucket *b, uint64_t now, __int128 cap)
+{
 	unsigned __int128	 inc, room;
 	uint64_t		 e;
 	int			 full;
@@ -83,9 +91,9 @@ bucket_refill(struct pf_bucket *b, uint64_t now)
 		return;
 	e = now - b->last;
 	b->last = now;
-	if (b->tokens == 0 || b->level >= bucket_cap(b))
+	if (b->tokens == 0 || b->level >= cap)
 		return;
-	room = (unsigned __int128)(bucket_cap(b) - b->level);
+	room = (unsigned __int128)(cap - b->level);
 	inc = bucket_inc(b);
 	if ((inc >> 64) == 0)
 		/* Both factors below 2^64: the product fits. */
@@ -154,6 +162,33 @@ pf_bucket_take(struct pf_bucket *b, uint64_t n, uint64_t now)
 		return (0);
 	b->level -= (__int128)n * PF_BUCKET_DAY;
 	return (1);
+}
+
+/*
+ * Up to due the bucket fills as always.  From due to now it may hold
+ * more than its cap by what came in over the first PF_BUCKET_LATE of that
+ * time, and by no more than the n tokens taken: the room a take on time
+ * would have made for them.  So the take leaves at most a full bucket,
+ * as one on time would have by now, and is never ahead of it.
+ */
+int
+pf_bucket_take_due(struct pf_bucket *b, uint64_t n, uint64_t now,
+    uint64_t due)
+{
+	unsigned __int128	 inc;
+	__int128		 extra;
+	uint64_t		 late;
+
+	inc = bucket_inc(b);
+	if (due != 0 && due >= b->last && due < now && (inc >> 64) == 0) {
+		bucket_refill(b, due);
+		late = now - due < PF_BUCKET_LATE ? now - due : PF_BUCKET_LATE;
+		extra = (__int128)((unsigned __int128)late * (uint64_t)inc);
+		if (extra > (__int128)n * PF_BUCKET_DAY)
+			extra = (__int128)n * PF_BUCKET_DAY;
+		bucket_fill(b, now, bucket_cap(b) + extra);
+	}
+	return (pf_bucket_take(b, n, now));
 }
 
 /*

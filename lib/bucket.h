@@ -88,6 +88,19 @@ int		 pf_bucket_set(struct pf_bucket *, uint64_t, uint64_t,
  */
 int		 pf_bucket_take(struct pf_bucket *, uint64_t, uint64_t);
 /*
+ * pf_bucket_take() for a take that was due at time due (a
+ * pf_bucket_when() it waited for) and comes only now, late by a timer's
+ * slack or the scheduler.  A take that waits for a full bucket (a burst
+ * of one record) would lose what came in while it was late, and the rate
+ * would fall short by the lateness of every wake; here up to
+ * PF_BUCKET_LATE of it (and no more than the n tokens taken) is kept.  The long-run
+ * rate is then that of takes on time, never more.  due 0, or one before
+ * the bucket's last refill: a plain take.
+ */
+#define PF_BUCKET_LATE		(5 * PF_NSEC / 1000)	/* 5ms */
+int		 pf_bucket_take_due(struct pf_bucket *, uint64_t, uint64_t,
+		     uint64_t);
+/*
  * The earliest time at which pf_bucket_take() of n tokens succeeds, to
  * the nanosecond, rounded up: a take at that time succeeds and a take one
  * nanosecond earlier fails.  When the bucket holds enough already, the

@@ -56,6 +56,8 @@ static void	 test_backwards(void);
 static void	 test_debt(void);
 static void	 test_when_random(void);
 static void	 test_huge(void);
+static void	 late(const char *, uint64_t, uint64_t, uint64_t);
+static void	 test_late_stop(void);
 
 /* Whole tokens that tokens per period bring in over t nanoseconds. */
 static uint64_t
@@ -422,6 +424,72 @@ test_huge(void)
 	    "end of time: the next is beyond the clock");
 }
 
+/*
+ * Every take comes late by 0 to 300us after pf_bucket_when(), as a timer
+ * does.  A plain take loses the lateness when each one waits for a full
+ * bucket; pf_bucket_take_due() keeps the rate: within one token of the
+ * exact figure over 10 hours.
+ */
+static void
+late(const char *name, uint64_t tokens, uint64_t burst, uint64_t t)
+{
+	struct pf_bucket	 b, p;
+	uint64_t		 n = 0, np = 0, w, want;
+
+	(void)pf_bucket_init(&b, tokens, PF_NSEC, burst, T0);
+	p = b;
+	while ((w = pf_bucket_when(&b, 1)) <= T0 + t) {
+		if (!pf_bucket_take_due(&b, 1, w + rnd_in(0, 300000), w))
+			break;
+		n++;
+	}
+	while ((w = pf_bucket_when(&p, 1)) <= T0 + t) {
+		if (!pf_bucket_take(&p, 1, w + rnd_in(0, 300000)))
+			break;
+		np++;
+	}
+	want = expect(tokens, PF_NSEC, t) + burst;
+	ok(n <= want && n + 1 >= want, "%s, late takes charged when due: "
+	    "%llu of %llu", name, (unsigned long long)n,
+	    (unsigned long long)want);
+	if (burst == 1)
+		ok(np + want / 1000 < want, "%s, plain late takes fall short: "
+		    "%llu", name, (unsigned long long)np);
+}
+
+/* Late by a long stop: one burst, as a take on time would have, no more. */
+static void
+test_late_stop(void)
+{
+	struct pf_bucket	 b;
+	uint64_t		 w, n;
+
+	(void)pf_bucket_init(&b, 10, PF_NSEC, 1, T0);
+	ok(pf_bucket_take(&b, 1, T0), "late stop: the burst taken");
+	w = pf_bucket_when(&b, 1);
+	ok(pf_bucket_take_due(&b, 1, w + S(2), w),
+	    "late stop: due, taken 2s late");
+	is_int(pf_bucket_when(&b, 1), w + S(2) + PF_NSEC / 10 -
+	    PF_BUCKET_LATE, "late stop: the next due a period less 5ms later");
+	(void)pf_bucket_init(&b, 100, PF_NSEC, 10, T0);
+	for (n = 0; pf_bucket_take(&b, 1, T0); n++)
+		;
+	w = pf_bucket_when(&b, 10);
+	for (n = 0; pf_bucket_take_due(&b, 1, w + HOUR, w); n++)
+		;
+	is_int(n, 10, "late stop: an hour late, burst 10 gives 10");
+	(void)pf_bucket_init(&b, 1000000, PF_NSEC, 1000, T0);
+	(void)pf_bucket_take(&b, 1000, T0);
+	w = pf_bucket_when(&b, 1000);
+	for (n = 0; pf_bucket_take_due(&b, 1, w + S(1), w); n++)
+		;
+	is_int(n, 1001, "late stop: at most the take's own tokens beyond "
+	    "the cap");
+	ok(pf_bucket_take_due(&b, 0, w + S(2), 0) && pf_bucket_take(&b, 1000,
+	    w + S(2)) && !pf_bucket_take(&b, 1, w + S(2)),
+	    "late stop: due 0 is a plain take");
+}
+
 int
 main(void)
 {
@@ -453,5 +521,9 @@ main(void)
 	test_debt();
 	test_when_random();
 	test_huge();
+	late("10/s, burst 1", 10, 1, 10 * HOUR);
+	late("7/s, burst 1", 7, 1, 10 * HOUR);
+	late("1000/s, burst 100", 1000, 100, HOUR);
+	test_late_stop();
 	return (done());
 }

@@ -371,7 +371,7 @@ th_allow(void *arg, struct pf_engine *e, uint64_t now, uint64_t *wake)
 {
 	struct throttle		*t = arg;
 	struct pf_bucket	*b = &t->one.b[1];
-	uint64_t		 out = pf_engine_counters(e)->bytes_out, n, q;
+	uint64_t		 out = pf_engine_counters(e)->bytes_out, n, q, p;
 	int64_t			 lvl;
 
 	if ((n = out - t->last_out) > 0)
@@ -381,9 +381,15 @@ th_allow(void *arg, struct pf_engine *e, uint64_t now, uint64_t *wake)
 	q = t->lim[1].quantum > 65536 ? t->lim[1].quantum : 65536;
 	if (q > t->lim[1].burst)
 		q = t->lim[1].burst;
-	/* With nothing queued, input waits to be spliced: a whole quantum. */
+	/*
+	 * With nothing queued, input waits to be spliced: a whole quantum,
+	 * but no more than half what the input pipe holds, or the pipe
+	 * would fill and its writer wait while the tokens grow.
+	 */
 	if ((n = pf_queue_bytes(pf_engine_queue(e))) < q && n > 0)
 		q = n;
+	else if (n == 0 && (p = pf_engine_pipe_size(e, 0) / 2) > 0 && p < q)
+		q = p;
 	(void)pf_bucket_take(b, 0, now);
 	if ((lvl = pf_bucket_level(b)) > 0 && (uint64_t)lvl >= q) {
 		if (t->wait_since != 0) {

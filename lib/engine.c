@@ -1034,6 +1034,14 @@ pf_engine_pipe_fill(const struct pf_engine *e, int out)
 	return (pf_io_pipe_fill(out ? &e->out : &e->in));
 }
 
+size_t
+pf_engine_pipe_size(const struct pf_engine *e, int out)
+{
+	int	n = out ? e->out.pipe_size : e->in.pipe_size;
+
+	return (n > 0 ? (size_t)n : 0);
+}
+
 uint64_t
 pf_engine_out_unread(const struct pf_engine *e)
 {

@@ -150,6 +150,8 @@ int		 pf_engine_input_done(const struct pf_engine *);
 const struct pf_counters *pf_engine_counters(const struct pf_engine *);
 /* Fill of the input or (out set) the output pipe, -1 if not a pipe. */
 double		 pf_engine_pipe_fill(const struct pf_engine *, int);
+/* Size of the input or (out set) the output pipe, 0 if not a pipe. */
+size_t		 pf_engine_pipe_size(const struct pf_engine *, int);
 /*
  * Bytes written to the output pipe that its reader has not read yet (0
  * when the output is not a pipe).

@@ -118,6 +118,16 @@ for r in 10000000 100000000 1000000000; do
     printf 'bench: %s MB/s done\n' "$((r / 1000000))" >&2
 done
 
+# The ceiling: the same pipeline with no stage, unthrottled.
+if bash -c "yes '$line' | head -c $((1000000000 * BENCH_DUR)) |
+    '$RATEMETER' -s 1000 1000 > '$tmp/m'" 2> "$tmp/err"; then
+    set -- $(cat "$tmp/m")
+    ceiling=$(awk -v n="${16}" -v t="${17}" 'BEGIN { if (t > 0) printf "%.0f", n / t / 1e6; else print "-" }')
+else
+    ceiling=FAIL
+fi
+printf 'bench: no stage done\n' >&2
+
 # ---- pass-through -----------------------------------------------------------
 size=$(numfmt --from=iec "$BENCH_SIZE") || die "BENCH_SIZE: not a size"
 size=$((size / 100 * 100))
@@ -186,6 +196,8 @@ report=$results_dir/throttle.md
     echo "| rate | throttle --bytes -B (CPU) | throttle -B, lines (CPU) | pv -L (CPU) | cstream -t (CPU) | mbuffer -r (CPU) |"
     echo "|---|---|---|---|---|---|"
     printf '%s\n' "${brows[@]}"
+    echo
+    echo "The same pipeline with no stage carried $ceiling MB/s (the ceiling for the 1000 MB/s row)."
     echo
     echo "Pass-through of $(mib "$size") from a file, unlimited, median of $BENCH_REPEATS:"
     echo

@@ -60,6 +60,12 @@ shed_metrics(FILE *fp, const char *labels, void *arg)
 	    "# TYPE pipeflow_shed_default_priority_total counter\n"
 	    "pipeflow_shed_default_priority_total{%s} %" PRIu64 "\n", labels,
 	    s->defaulted);
+	fprintf(fp, "# HELP pipeflow_shed_examined_records_total Records "
+	    "whose priority was read (not those passed while nothing was "
+	    "held).\n"
+	    "# TYPE pipeflow_shed_examined_records_total counter\n"
+	    "pipeflow_shed_examined_records_total{%s} %" PRIu64 "\n", labels,
+	    s->examined);
 }
 
 /* At exit: what was shed, by reason and priority; never silent. */
@@ -96,8 +102,9 @@ shed_tick(void *arg, struct pf_engine *e, uint64_t now, int last)
 		warnx("%s", line);
 	}
 	if (s->defaulted > 0 && s->verbose)
-		warnx("%" PRIu64 " records without a priority: given %d",
-		    s->defaulted, s->defprio);
+		warnx("%" PRIu64 " records without a priority, of %" PRIu64
+		    " looked at: given %d", s->defaulted, s->examined,
+		    s->defprio);
 	if (s->untimed > 0 && s->verbose)
 		warnx("%" PRIu64 " records without a time: not aged",
 		    s->untimed);

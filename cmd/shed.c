@@ -157,6 +157,7 @@ shed_prio(struct shed *s, const char *p, size_t len)
 	size_t		 vlen;
 	int		 i, c;
 
+	s->examined++;
 	if (s->has_pfield) {
 		if (pf_field_get(&s->pfield, p, len, &v, &vlen) &&
 		    (c = shed_digit(v, v + vlen)) >= 0)
@@ -328,6 +329,11 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	int		 c, m;
 
 	s->now = now;
+	/* Whatever it decides, the records behind it wait for that. */
+	if (s->passing) {
+		s->passing = 0;
+		pf_engine_keep_fitting(e, 0);
+	}
 	if (s->waiting && r->num == s->wait_num)
 		/* Offered again: judged and counted already. */
 		c = s->wait_prio;
@@ -358,6 +364,11 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0) {
 		if (r->unterminated || pf_engine_fits(e, r->len)) {
 			s->out_at = now;	/* nothing waits */
+			/* The one that waited goes: the rest as it fits. */
+			if (s->can_pass) {
+				s->passing = 1;
+				pf_engine_keep_fitting(e, s->pass_until);
+			}
 			return (PF_KEEP);
 		}
 		shed_watch(s, e, now);
@@ -466,6 +477,23 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 		pf_engine_wake(e);
 	if (s->mark)
 		shed_mark_check(s, e, now, pf_engine_input_done(e));
+	/*
+	 * Nothing held, no trigger but a full buffer: a record that fits
+	 * into the queue would be kept whatever its priority, so it is not
+	 * even looked at.
+	 */
+	s->can_pass = s->max_age == 0 && th == NPRIO;
+	s->passing = s->can_pass && !s->waiting &&
+	    pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0;
+	if (s->passing)
+		s->out_at = now;	/* nothing waits */
+	/* Until the trigger may say otherwise. */
+	s->pass_until = UINT64_MAX;
+	if (s->follow != NULL)
+		s->pass_until = pf_follow_next(s->follow);
+	else if (s->own && shed_lag(s) < s->pass_until)
+		s->pass_until = shed_lag(s);
+	pf_engine_keep_fitting(e, s->passing ? s->pass_until : 0);
 	return (0);
 }
 

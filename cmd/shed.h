@@ -60,8 +60,12 @@ struct shed {
 	int			 keep;		/* this one kept by it */
 	uint64_t		 spared;	/* the head kept by it */
 	uint64_t		 defaulted;	/* no or a bad priority */
+	uint64_t		 examined;	/* priorities read */
 	uint64_t		 untimed;	/* no time to age by */
 	int			 waiting;	/* a record waits for room */
+	int			 passing;	/* pf_engine_keep_fitting() on */
+	int			 can_pass;	/* and may be, if nothing held */
+	uint64_t		 pass_until;	/* until then */
 	uint64_t		 wait_num;	/* its number */
 	int			 wait_prio;	/* and priority */
 	uint64_t		 room_at;	/* when room was asked */

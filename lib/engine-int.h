@@ -46,6 +46,7 @@ struct engine_rb {
 	uint64_t	 room_recs;
 	uint64_t	 room_one;
 	int		 wrote;		/* the output took some: look again */
+	uint64_t	 bulk;		/* pf_engine_keep_fitting()'s until */
 };
 
 struct pf_engine {

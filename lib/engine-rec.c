@@ -175,6 +175,44 @@ rec_fits(struct pf_engine *e, size_t len)
 }
 
 /*
+ * pf_engine_keep_fitting(): the whole records from off that fit into the
+ * queue behind the run join it unoffered.  1 if any did, 0 when the next
+ * record does not fit or is the unterminated last (it is offered) or the
+ * queue's record bound is nearer than a run's end (each is offered, and
+ * rec_fits() finds where it ends).
+ */
+static int
+rec_bulk(struct pf_engine *e)
+{
+	struct engine_rb	*rb = &e->rb;
+	const char		*p, *t;
+	size_t			 used, avail;
+	uint64_t		 n;
+
+	if (!rb->room_ok) {
+		pf_queue_room(e->q, &rb->room_bytes, &rb->room_recs,
+		    &rb->room_one);
+		rb->room_ok = 1;
+	}
+	used = rb->off - rb->run;
+	if (rb->room_bytes <= used || rb->room_recs <= rb->run_n)
+		return (0);
+	avail = rb->whole - rb->off;
+	if (avail > rb->room_bytes - used)
+		avail = rb->room_bytes - used;
+	p = rb->buf + rb->off;
+	if ((t = memrchr(p, rec_term(e), avail)) == NULL)
+		return (0);
+	n = pf_frame_count(e->o->framing, p, (size_t)(t - p) + 1);
+	if (n > rb->room_recs - rb->run_n)
+		return (0);
+	rb->run_n += n;
+	rb->off += (size_t)(t - p) + 1;
+	rb->num += n;
+	return (1);
+}
+
+/*
  * The run of kept records goes straight to the output while the queue is
  * empty and a write cannot block (e->direct), as far as the output takes
  * it.  A write that fails is reported at the next turn (engine.c).
@@ -261,6 +299,8 @@ engine_rec_offer(struct pf_engine *e, uint64_t now)
 	rb->offering = 1;
 	r.when = rb->when;
 	while (rb->off < rb->whole) {
+		if (now < rb->bulk && !rb->kept && rec_bulk(e))
+			continue;
 		p = rb->buf + rb->off;
 		t = memchr(p, term, rb->whole - rb->off);
 		r.data = p;
@@ -397,6 +437,12 @@ pf_engine_drop(struct pf_engine *e, const char *p, size_t len, int reason,
     int unterminated)
 {
 	rec_drop(e, p, len, reason, unterminated);
+}
+
+void
+pf_engine_keep_fitting(struct pf_engine *e, uint64_t until)
+{
+	e->rb.bulk = until;
 }
 
 void

@@ -199,5 +199,17 @@ void		 pf_engine_drop(struct pf_engine *, const char *, size_t,
  * than for a time, and has just made some.  A no-op when none waits.
  */
 void		 pf_engine_wake(struct pf_engine *);
+/*
+ * For policies with a record hook: records offered before the monotonic
+ * time until that fit into the queue are kept without being offered, a
+ * read's worth at a time in one run, as if there were no hook; the hook
+ * sees only a record that does not fit, or the unterminated last one.
+ * For a policy with nothing to decide while downstream keeps up (shed
+ * with nothing held) until a time it knows (when it next looks at
+ * another stage's state); it turns this off (until 0) before it has
+ * something to decide again, from its hook or its pump.  Off at the
+ * start.
+ */
+void		 pf_engine_keep_fitting(struct pf_engine *, uint64_t);
 
 #endif /* PF_ENGINE_H */

@@ -49,6 +49,12 @@ pf_follow_new(const char *path, uint64_t interval)
 	return (f);
 }
 
+uint64_t
+pf_follow_next(const struct pf_follow *f)
+{
+	return (f->read ? f->last + f->interval : 0);
+}
+
 int
 pf_follow_poll(struct pf_follow *f, uint64_t now, struct pf_follow_view *v)
 {

@@ -52,6 +52,8 @@ struct pf_follow *pf_follow_new(const char *, uint64_t);
  * gives a view that is not known.  Returns 1 if this call read the file
  * (the view may have changed), else 0.
  */
+/* The monotonic time from which pf_follow_poll() reads the file again. */
+uint64_t	 pf_follow_next(const struct pf_follow *);
 int		 pf_follow_poll(struct pf_follow *, uint64_t,
 		     struct pf_follow_view *);
 void		 pf_follow_free(struct pf_follow *);

@@ -358,8 +358,9 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 	s->wait_prio = c;
 	/*
 	 * Nothing held: straight on, waiting in the queue if need be; and
-	 * while downstream has room, wait for the queue to drain rather
-	 * than copy records into the store and out again.
+	 * until downstream is behind, wait for the queue to drain rather
+	 * than copy records into the store and out again: a reader that
+	 * takes a pipe's worth now and then is keeping up.
 	 */
 	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0) {
 		if (r->unterminated || pf_engine_fits(e, r->len)) {
@@ -372,7 +373,7 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 			return (PF_KEEP);
 		}
 		shed_watch(s, e, now);
-		if (s->room && !shed_behind(s, now, wake))
+		if (!shed_behind(s, now, wake))
 			return (PF_WAIT);
 	}
 	/* The engine puts the last, unterminated, behind all held. */

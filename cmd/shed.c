@@ -405,12 +405,17 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		/*
 		 * Full.  Wait while downstream takes what it is given (a
 		 * file always does), though one read brings more than the
-		 * buffer holds; shed once it is behind, and while it stays
-		 * so.
+		 * buffer holds; shed once it is behind, and until it has
+		 * caught up with all that is held: a reader that takes a
+		 * little now and then but less than comes in is behind all
+		 * along, though its pipe has room at times.
 		 */
-		shed_watch(s, e, now);
-		if (!shed_behind(s, now, wake))
-			return (PF_WAIT);
+		if (!s->lagging) {
+			shed_watch(s, e, now);
+			if (!shed_behind(s, now, wake))
+				return (PF_WAIT);
+			s->lagging = 1;
+		}
 		for (m = NPRIO - 1; m > 0; m--)
 			if (pf_recstore_records(s->rs, m) > 0)
 				break;
@@ -474,6 +479,8 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 	 * or the store may have room now.  It waits again (for the output,
 	 * or its time) when not, so this is no busy loop.
 	 */
+	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0)
+		s->lagging = 0;		/* caught up */
 	if (s->waiting)
 		pf_engine_wake(e);
 	if (s->mark)

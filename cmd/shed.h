@@ -63,6 +63,7 @@ struct shed {
 	uint64_t		 examined;	/* priorities read */
 	uint64_t		 untimed;	/* no time to age by */
 	int			 waiting;	/* a record waits for room */
+	int			 lagging;	/* behind, till the store empties */
 	int			 passing;	/* pf_engine_keep_fitting() on */
 	int			 can_pass;	/* and may be, if nothing held */
 	uint64_t		 pass_until;	/* until then */

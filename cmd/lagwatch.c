@@ -639,10 +639,7 @@ main(int argc, char *argv[])
 			tfield = optarg;
 			break;
 		case OPT_TIME_FORMAT:
-			if (pf_timefmt_parse(optarg, &lw.tfmt) == -1)
-				tool_badusage("--time-format=%s: must be "
-				    "epoch, epoch-ms, epoch-us or rfc3339",
-				    optarg);
+			lw.tfmt = tool_timefmt(optarg);
 			break;
 		case OPT_WATCH:
 			watch = 1;

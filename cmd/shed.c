@@ -647,10 +647,7 @@ main(int argc, char *argv[])
 			tfield = optarg;
 			break;
 		case OPT_TIME_FORMAT:
-			if (pf_timefmt_parse(optarg, &s.tfmt) == -1)
-				tool_badusage("--time-format=%s: must be "
-				    "epoch, epoch-ms, epoch-us or rfc3339",
-				    optarg);
+			s.tfmt = tool_timefmt(optarg);
 			break;
 		default:
 			tool_option(&conf.opts, ch, optarg);

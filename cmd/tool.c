@@ -104,6 +104,17 @@ tool_duration(const char *name, const char *arg)
 	return (v);
 }
 
+enum pf_timefmt
+tool_timefmt(const char *arg)
+{
+	enum pf_timefmt	f;
+
+	if (pf_timefmt_parse(arg, &f) == -1)
+		tool_badusage("--time-format=%s: must be epoch, epoch-ms, "
+		    "epoch-us or rfc3339", arg);
+	return (f);
+}
+
 int
 tool_term_capable(void)
 {

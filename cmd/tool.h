@@ -25,6 +25,8 @@ void	 tool_badusage(const char *, ...)
  */
 uint64_t tool_size(const char *, const char *);
 uint64_t tool_duration(const char *, const char *);
+/* --time-format FMT, or a usage error. */
+enum pf_timefmt tool_timefmt(const char *);
 /* An option the tool does not handle itself: a shared one, or exit 2. */
 void	 tool_option(struct pf_opts *, int, const char *);
 /*

@@ -35,7 +35,7 @@ ok $? "the stages publish their status"
 
 started=
 for try in 1 2 3 4 5 6 7 8; do
-	port=$(awk -v s="$$$try" 'BEGIN { srand(s); print 20000 + int(rand() * 40000) }')
+	port=$(random_port "$try")
 	"$ne" --web.listen-address="127.0.0.1:$port" \
 	    --collector.disable-defaults --collector.textfile \
 	    --collector.textfile.directory="$T/st" 2> "$T/ne.log" &

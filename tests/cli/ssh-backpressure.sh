@@ -29,7 +29,7 @@ fi
 # A free port: try a few at random.
 started=
 for try in 1 2 3 4 5 6 7 8; do
-	port=$(awk -v s="$$$try" 'BEGIN { srand(s); print 20000 + int(rand() * 40000) }')
+	port=$(random_port "$try")
 	cat > "$S/sshd_config" <<EOF
 ListenAddress 127.0.0.1
 Port $port

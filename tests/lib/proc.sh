@@ -93,3 +93,9 @@ stopper() {
 	done < "$_stop_pauses"
 	kill -CONT "$@" 2>/dev/null
 }
+
+# random_port TRY: a port from 20000 to 59999 to try binding on 127.0.0.1,
+# another for each TRY (and each test process).
+random_port() {
+	awk -v s="$$$1" 'BEGIN { srand(s); print 20000 + int(rand() * 40000) }'
+}

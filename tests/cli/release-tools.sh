@@ -48,4 +48,12 @@ is "$(sed -n 's/^Copyright (c) \([0-9]*\).*/\1/p' "$top_srcdir/LICENSE")" \
     "$(sed -n 's/.*PF_COPYRIGHT_YEARS\], \["\([0-9-]*\)"\].*/\1/p' \
     "$top_srcdir/configure.ac")" "LICENSE and --version give the same year"
 
+# Where bugs go: configure's bug-report address is the one the package
+# names as its maintainers and upstream contact.
+bug=$(sed -n 's/^#define PACKAGE_BUGREPORT "\(.*\)"$/\1/p' "$top_builddir/config.h")
+like "$bug" "^[^@ ]+@[^@ ]+\.[a-z]+\$" "configure has a bug-report address ($bug)"
+grep -q "^Maintainer: .*<$bug>\$" "$top_srcdir/debian/control" &&
+    grep -q "^Upstream-Contact: .*<$bug>\$" "$top_srcdir/debian/copyright"
+ok $? "the same address is the package's maintainer and upstream contact"
+
 done_testing

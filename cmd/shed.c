@@ -279,6 +279,9 @@ shed_lag(const struct shed *s)
 
 	if (s->behind_since != 0 && s->behind_since + BEHIND < t)
 		t = s->behind_since + BEHIND;
+	/* Records have waited since, and the queue never ran empty. */
+	if (s->full_since != 0 && s->full_since + BEHIND < t)
+		t = s->full_since + BEHIND;
 	return (t);
 }
 
@@ -373,6 +376,8 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 			return (PF_KEEP);
 		}
 		shed_watch(s, e, now);
+		if (s->full_since == 0)
+			s->full_since = now;
 		if (!shed_behind(s, now, wake))
 			return (PF_WAIT);
 	}
@@ -481,6 +486,9 @@ shed_pump(void *arg, struct pf_engine *e, uint64_t now)
 	 */
 	if (pf_recstore_records(s->rs, PF_RECSTORE_ALL) == 0)
 		s->lagging = 0;		/* caught up */
+	/* Downstream took all there was: it keeps up. */
+	if (pf_queue_bytes(pf_engine_queue(e)) == 0)
+		s->full_since = 0;
 	if (s->waiting)
 		pf_engine_wake(e);
 	if (s->mark)

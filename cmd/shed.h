@@ -64,6 +64,7 @@ struct shed {
 	uint64_t		 untimed;	/* no time to age by */
 	int			 waiting;	/* a record waits for room */
 	int			 lagging;	/* behind, till the store empties */
+	uint64_t		 full_since;	/* records wait, the queue full */
 	int			 passing;	/* pf_engine_keep_fitting() on */
 	int			 can_pass;	/* and may be, if nothing held */
 	uint64_t		 pass_until;	/* until then */

@@ -12,6 +12,8 @@
  * the dead-letter file, the exit status and the line of counts.  Inside,
  * the policy checks what it is offered: every record once, in order,
  * whole, numbered, and again only after a wait, not before its time.
+ * With pf_engine_keep_fitting() on, records that fit go unoffered: the
+ * output is still the input, and only records that did not fit come.
  */
 #include "config.h"
 
@@ -52,11 +54,14 @@ struct script {
 	size_t		 nheld;
 	size_t		 given;
 	uint64_t	 heldbytes;
+	int		 fitting;	/* pf_engine_keep_fitting() on */
+	uint64_t	 offered;
 	int		 bad;		/* what the policy saw was wrong */
 	char		 why[200];
 };
 
 static char	dir[256];
+static int	fitting;		/* runs with pf_engine_keep_fitting() */
 static int	  targc;
 static char	**targv, **tenvp;
 
@@ -69,6 +74,16 @@ script_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 
 	if (s->reason < 0)
 		s->reason = pf_engine_reason(e, "test");
+	s->offered++;
+	/* Kept unoffered while they fit: only one that does not comes. */
+	if (s->fitting && !r->unterminated && pf_engine_fits(e, r->len) &&
+	    s->waited != r->num && !s->bad) {
+		s->bad = 1;
+		snprintf(s->why, sizeof(s->why), "record %llu offered, "
+		    "though it fits", (unsigned long long)r->num);
+	}
+	if (s->fitting && r->num > s->next)
+		s->next = r->num;
 	if (r->num != s->next && !s->bad) {
 		s->bad = 1;
 		snprintf(s->why, sizeof(s->why), "offered record %llu, "
@@ -140,6 +155,8 @@ script_pump(void *arg, struct pf_engine *e, uint64_t now)
 	struct held	*h;
 
 	(void)now;
+	if (s->fitting)
+		pf_engine_keep_fitting(e, UINT64_MAX);
 	/* What it waits for came, says the policy: offer it again. */
 	if (s->forever) {
 		s->forever = 0;
@@ -215,6 +232,7 @@ run(const char *in, size_t len, uint64_t mem, size_t chunk, int pause_us,
 		memset(&s, 0, sizeof(s));
 		s.reason = -1;
 		s.next = 1;
+		s.fitting = fitting;
 		memset(&conf, 0, sizeof(conf));
 		conf.tool = "enginetest";
 		pf_opts_init(&conf.opts);
@@ -235,6 +253,9 @@ run(const char *in, size_t len, uint64_t mem, size_t chunk, int pause_us,
 			fprintf(stderr, "policy: %s\n", s.why);
 			_exit(98);
 		}
+		if (s.fitting)
+			fprintf(stderr, "offered %llu",
+			    (unsigned long long)s.offered);
 		_exit((int)n);
 	}
 	close(inp[0]);
@@ -377,6 +398,40 @@ test_mix(const char *name, size_t nrec, const char *mix, uint64_t mem,
 	bufs_free(&in, &want, &held, &wdl, &out, &dl, &err, NULL);
 }
 
+/*
+ * pf_engine_keep_fitting(): records that fit are kept unoffered, the
+ * output is the input, and only those that did not fit (and waited) are
+ * offered: with a fast reader few, with a slow one more.
+ */
+static void
+test_fitting(const char *name, size_t nrec, const char *mix, size_t chunk,
+    int pause_us, int last)
+{
+	struct buf	in = { 0 }, want = { 0 }, held = { 0 }, wdl = { 0 };
+	struct buf	out = { 0 }, dl = { 0 }, err = { 0 };
+	unsigned long long offered = 0;
+	const char	*c;
+	int		status;
+
+	script_input(nrec, last, mix, &in, &want, &held, &wdl);
+	fitting = 1;
+	run(in.p, in.len, 4096, chunk, pause_us, 0, 0, &out, &dl, &err,
+	    &status);
+	fitting = 0;
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "%s: exit 0 (%d)", name, WIFEXITED(status) ?
+	    WEXITSTATUS(status) : -1);
+	if (strncmp(err.p, "offered ", 8) != 0)
+		diag("%s", err.p);
+	ok(same(&out, &want), "%s: the output is the input (%zu bytes)", name,
+	    want.len);
+	if ((c = strstr(err.p, "offered ")) != NULL)
+		offered = strtoull(c + 8, NULL, 10);
+	ok(c != NULL && offered < nrec / 2, "%s: %llu of %zu records offered",
+	    name, offered, nrec);
+	bufs_free(&in, &want, &held, &wdl, &out, &dl, &err, NULL);
+}
+
 /* A stop signal, and the reader going away, with records held. */
 static void
 test_stops(void)
@@ -471,6 +526,9 @@ main(int argc, char *argv[], char *envp[])
 	test_mix("unterminated last, held ones before it", 2000, "kdh",
 	    1 << 20, 65536, 0, 1);
 	test_mix("drops only", 5000, "d", 4096, 65536, 0, 0);
+	test_fitting("keep fitting, fast reader", 20000, "k", 65536, 0, 0);
+	test_fitting("keep fitting, slow reader, unterminated last", 5000,
+	    "kkkkw", 512, 100, 1);
 	test_stops();
 	test_toolong();
 

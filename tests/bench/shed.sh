@@ -13,6 +13,9 @@
 #   shed -p 1         priority from field 1, nothing shed
 #   mawk '$1 <= 8'    a static field filter doing the same per-record work
 #   shed --match      one PCRE2 rule ('^[0-8] '=0), nothing shed
+#   ..., each read    the same two with --max-age: while nothing is held
+#                     shed passes records it would keep unread; with an
+#                     age to check it reads each (and its time, field 2)
 #   grep -P           the same pattern
 # Each figure is the median of BENCH_REPEATS runs, interleaved; the
 # stage's CPU seconds and peak RSS come from /usr/bin/time.  Then, with
@@ -103,6 +106,10 @@ stages() {  # key|command
     echo "shed -p 1|$SHED -q -p 1"
     echo "$AWK|$AWK '\$1 <= 8'"
     echo "shed --match|$SHED -q --match '^[0-8] =0'"
+    # --max-age has every record looked at: the rule runs on each, and a
+    # time (field 2, a number) is read too.
+    echo "shed --match, each read|$SHED -q --match '^[0-8] =0' --max-age 100000d --time-field 2"
+    echo "shed -p 1, each read|$SHED -q -p 1 --max-age 100000d --time-field 2"
     [ "$have_grep" = 1 ] && echo "grep -P|grep -P '^[0-8] '"
     return 0
 }
@@ -188,7 +195,9 @@ out=$results_dir/shed.md
     echo "| shed -p 1 / bqueue | $(ratio "${mb[shed -p 1]}" "${mb[bqueue]}") | >= 0.8 |"
     echo "| shed -p 1 / $AWK '\$1 <= 8' | $(ratio "${mb[shed -p 1]}" "${mb[$AWK]}") | >= 3 |"
     [ "$have_grep" = 1 ] &&
-        echo "| shed --match / grep -P | $(ratio "${mb[shed --match]}" "${mb[grep -P]}") | >= 1 |"
+        echo "| shed --match / grep -P | $(ratio "${mb[shed --match]}" "${mb[grep -P]}") | >= 1 |" &&
+        echo "| shed --match, each record read / grep -P | $(ratio "${mb[shed --match, each read]}" "${mb[grep -P]}") | |"
+    echo "| shed -p 1, each record read / $AWK '\$1 <= 8' | $(ratio "${mb[shed -p 1, each read]}" "${mb[$AWK]}") | |"
     echo "| shed -p 1 / cat | $(ratio "${mb[shed -p 1]}" "${mb[cat]}") | |"
     echo "| shed -p 1 / none | $(ratio "${mb[shed -p 1]}" "${mb[none]}") | |"
     k=${rss[shed -p 1]}

@@ -55,6 +55,7 @@
 #define SQ_WRITE_MAX	(64 * 1024)	/* durable: a mark this often */
 #define SQ_GRACE	(500 * PF_MSEC)	/* durable stop: ending a record */
 #define SQ_FRAME_MIN	(4 * 1024)	/* a full disk: frames down to */
+#define SQ_DIRECT_MIN	(64 * 1024)	/* a read into the queue, at least */
 #define SQ_FULL(e)	((e) == ENOSPC || (e) == EFBIG || (e) == EDQUOT)
 
 struct pf_spillq {
@@ -107,6 +108,8 @@ struct pf_spillq {
 	int			 qeof;		/* unterminated last record */
 	int			 qeof_done;
 	int			 qpartial;	/* the queue ends mid-record */
+	int			 inq;		/* this read: into the queue */
+	const char		*inq_p;		/* there */
 	uint64_t		 toolong;	/* record number */
 	uint64_t		 qtoolong;	/* likewise, found by the queue */
 	int			 full_warned;
@@ -152,6 +155,7 @@ static uint64_t	 sq_delivered(struct pf_spillq *, struct pf_engine *);
 static void	 sq_mark(struct pf_spillq *, struct pf_engine *);
 static uint64_t	 sq_taken(struct pf_spillq *, struct pf_engine *);
 static uint64_t	 sq_mono(struct pf_spillq *, uint64_t, uint64_t);
+static size_t	 sq_in_queue(struct pf_spillq *, struct pf_queue *, char **);
 static size_t	 sq_toqueue(struct pf_spillq *, struct pf_queue *,
 		     const char *, size_t, int, int, uint64_t, uint64_t *);
 static void	 sq_unstage(struct pf_spillq *, size_t, uint64_t);
@@ -1079,13 +1083,47 @@ sq_fault(struct pf_spillq *sq, struct pf_engine *e)
 	return (0);
 }
 
+/*
+ * Memory only, nothing staged or on disk: the next read goes straight
+ * into the queue, with no copy, up to -m less one record's worth
+ * (--max-record), so that the rest of a record a read ends inside always
+ * fits too.  Past that mark, reads are staged again, and the rest of such
+ * a record goes from there into the queue (sq_toqueue()).  Returns the
+ * room, or SIZE_MAX to stage instead.
+ */
+static size_t
+sq_in_queue(struct pf_spillq *sq, struct pf_queue *q, char **p)
+{
+	uint64_t	used, ceil, lim;
+	size_t		room;
+
+	if (sq->conf.durable || sq->slen != 0 ||
+	    sq->mem_seq != sq->next_seq)
+		return (SIZE_MAX);
+	lim = sq->conf.framing == PF_FRAME_BYTES ? 0 : sq->conf.max_record;
+	ceil = sq->conf.memory > lim ? sq->conf.memory - lim : 0;
+	used = pf_queue_bytes(q) + pf_queue_pending(q);
+	room = pf_queue_space(q, p);
+	/* A new read is worth it only with some room; a record's rest is. */
+	if (used >= ceil || room == 0 ||
+	    (!sq->qpartial && (ceil - used < SQ_DIRECT_MIN ||
+	    room < SQ_DIRECT_MIN)))
+		return (SIZE_MAX);
+	if (room > ceil - used)
+		room = ceil - used;
+	if (room > sq->conf.frame_size)
+		room = sq->conf.frame_size;
+	sq->inq = 1;
+	sq->inq_p = *p;
+	return (room);
+}
+
 static size_t
 sq_in_space(void *arg, struct pf_engine *e, char **p)
 {
 	struct pf_spillq	*sq = arg;
 	size_t			 n;
 
-	(void)e;
 	if (sq->eof || sq->toolong || sq->stopped)
 		return (0);
 	/*
@@ -1095,6 +1133,8 @@ sq_in_space(void *arg, struct pf_engine *e, char **p)
 	 */
 	if (sq->conf.durable && sq->swhole > 0)
 		return (0);
+	if ((n = sq_in_queue(sq, pf_engine_queue(e), p)) != SIZE_MAX)
+		return (n);
 	if (sq->swhole >= sq->conf.frame_size ||
 	    sq->slen >= sq->scap - 1)
 		return (0);
@@ -1114,8 +1154,30 @@ sq_in_data(void *arg, struct pf_engine *e, size_t n, uint64_t now,
 	struct pf_spillq	*sq = arg;
 	const struct pf_counters *c = pf_engine_counters(e);
 	size_t			 carry = sq->slen - sq->swhole, good, nrec;
+	uint64_t		 u;
 	int			 toolong;
 
+	if (sq->inq) {
+		/* Read into the queue (sq_in_queue). */
+		sq->inq = 0;
+		toolong = pf_queue_input(pf_engine_queue(e), n,
+		    sq_mono(sq, now, 0), &u) == PF_QUEUE_TOOLONG;
+		if (sq->conf.framing == PF_FRAME_BYTES) {
+			u = n;
+			*recs = 1;
+		} else {
+			*recs = u;
+			sq->qpartial = n > 0 && sq->inq_p[n - 1] != sq->term;
+		}
+		sq->mem_seq += u;
+		sq->next_seq += u;
+		if (toolong) {
+			/* Deliver every record before it, then exit 3. */
+			sq->toolong = c->records_in + u + 1;
+			sq->qpartial = 0;
+		}
+		return (0);
+	}
 	if (sq->slen == 0) {
 		sq->stime = sq_epoch();
 		sq->sstart = now;
@@ -1149,6 +1211,21 @@ sq_in_end(void *arg, struct pf_engine *e, uint64_t now, int cut)
 
 	(void)now;
 	sq->eof = 1;
+	if (sq->qpartial && sq->slen == 0 && sq->mem_seq == sq->next_seq) {
+		/* The last record, in the queue already (sq_in_queue). */
+		sq->qpartial = 0;
+		if (cut) {
+			if (!sq->conf.quiet)
+				sq_msg(sq, "input cut short: a partial record "
+				    "not delivered");
+			return;
+		}
+		sq->qeof = 1;
+		sq->mem_seq++;
+		sq->next_seq++;
+		c->records_in++;
+		return;
+	}
 	if (sq->slen == sq->swhole)
 		return;
 	if (cut || sq->toolong) {

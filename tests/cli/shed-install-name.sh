@@ -29,6 +29,20 @@ is "$(cat "$T/out")" "$(printf '1 a\n9 b\n0 c')" "it works"
 like "$(sed -n 2p "$T/err")" "^Try 'pf-shed --help'" "its messages use the new name"
 [ -f "$d/usr/share/man/man1/pf-shed.1" ] && [ ! -e "$d/usr/share/man/man1/shed.1" ]
 ok $? "the man page is pf-shed.1"
+m=$d/usr/share/man/man1/pf-shed.1
+grep -q '^\.Dt PF-SHED 1$' "$m" && grep -q '^\.Nm pf-shed$' "$m" &&
+    ! grep -q '^\.Nm shed$' "$m"
+ok $? "its title and name are pf-shed"
+p7=$d/usr/share/man/man7/pipeflow.7
+grep -q '^\.It Xr pf-shed 1$' "$p7" && ! grep -q 'Xr shed 1' "$p7"
+ok $? "pipeflow(7) refers to pf-shed(1)"
+if command -v mandoc > /dev/null 2>&1; then
+	# The SEE ALSO order is the upstream names'.
+	is "$(mandoc -Tlint -W warning "$m" 2>&1; mandoc -Tlint -W error "$p7" 2>&1)" \
+	    "" "mandoc -Tlint: clean"
+else
+	skip_n 1 "mandoc is not installed"
+fi
 b=$(find "$d" -path '*bash*' -name pf-shed)
 z=$(find "$d" -path '*zsh*' -name _pf-shed)
 f=$(find "$d" -path '*fish*' -name pf-shed.fish)

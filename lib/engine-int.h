@@ -104,9 +104,25 @@ engine_looks(const struct pf_engine *e)
 }
 
 /* engine.c */
-size_t		 engine_fill(struct pf_engine *, char *, size_t, uint64_t);
 void		 engine_cleanup(struct pf_engine *);
 int		 engine_stops(void);
+
+/* engine-io.c */
+int		 engine_queue_result(struct pf_engine *, int);
+void		 engine_input_end(struct pf_engine *, uint64_t);
+int		 engine_carry(struct pf_engine *, const char *, size_t);
+void		 engine_inspect(struct pf_engine *, const char *, size_t,
+		     uint64_t);
+size_t		 engine_space(struct pf_engine *);
+uint64_t	 engine_held(struct pf_engine *);
+size_t		 engine_fill(struct pf_engine *, char *, size_t, uint64_t);
+int		 engine_read_policy(struct pf_engine *, uint64_t);
+int		 engine_read(struct pf_engine *, uint64_t);
+int		 engine_write_error(struct pf_engine *);
+int		 engine_write(struct pf_engine *, size_t, uint64_t);
+int		 engine_splice(struct pf_engine *, size_t, uint64_t);
+int		 engine_tee_read(struct pf_engine *, uint64_t);
+int		 engine_tee_write(struct pf_engine *);
 
 /* engine-report.c */
 void		 engine_warn(struct pf_engine *, const char *, ...)

@@ -4,7 +4,8 @@
 # (about 1 MB/s): its status file, read every 200ms, shows records out
 # moving in most samples, never ahead of records in, rather than a whole
 # look (up to 1 MiB) at a time; lagwatch --watch --once, as text and as
-# JSON, and lagwatch's own line of each second show rates that are not 0
+# JSON, the live --watch table on a terminal, and lagwatch's own line of
+# each second show rates that are not 0
 # and agree with the rate of the counters; and every record still
 # arrives, counted once.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -86,6 +87,28 @@ near "$rate" "$(unhuman "${2:--}")"
 ok $? "--once: OUT/s ${2:-missing} agrees with the counters"
 near "$rate" "$(unhuman "${1:--}")"
 ok $? "--once: IN/s ${1:-missing} agrees with the counters"
+
+# The live table, under a pseudo-terminal: every row but the first
+# (rates need two scans) shows OUT/s near the counters' rate.
+if command -v script > /dev/null 2>&1 && command -v timeout > /dev/null 2>&1 &&
+    script -qfec true /dev/null < /dev/null > /dev/null 2>&1; then
+	printf 'stty cols 120 rows 24 && TERM=xterm timeout -s INT 1.5 lagwatch --watch -i 200ms "%s"\n' \
+	    "$D" > "$T/live.sh"
+	script -qfec "sh $T/live.sh" /dev/null < /dev/null > "$T/live.pty" 2>&1
+	ESC=$(printf '\033')
+	tr -d '\r' < "$T/live.pty" | sed -e "s/$ESC\\[[0-9;?]*[A-Za-z]//g" |
+	    sed -n 's/^slow  *lagwatch  *[a-z]*  *[^ ]*  *\([^ ]*\) .*/\1/p' |
+	    sed 1d > "$T/live"
+	bad=0
+	while read -r v; do
+		near "$rate" "$(unhuman "$v")" || bad=$((bad + 1))
+	done < "$T/live"
+	[ $bad = 0 ] && [ "$(wc -l < "$T/live")" -ge 3 ]
+	ok $? "--watch on a terminal: OUT/s agrees with the counters"
+	sed 's/^/# live OUT\/s: /' "$T/live"
+else
+	skip_n 1 "script(1) cannot make a pseudo-terminal here"
+fi
 
 wait $p
 ok $? "the pipeline ends, the reader with 0"

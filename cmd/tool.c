@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <err.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,24 @@
 
 extern char **environ;
 
+static const char	*tool_self;	/* the tool's own name */
+
+static void	 tool_name_messages(const struct pf_opts *);
+
 void
 tool_init(int argc, char *argv[])
 {
 	pf_proc_stdfds();
 	pf_proc_title_init(argc, argv, environ);
+	tool_self = getprogname();
 	if (argc > 0)
-		argv[0] = (char *)getprogname();
+		argv[0] = (char *)tool_self;
+}
+
+const char *
+tool_progname(void)
+{
+	return (tool_self != NULL ? tool_self : getprogname());
 }
 
 void
@@ -30,11 +42,13 @@ tool_badusage(const char *fmt, ...)
 {
 	va_list	ap;
 
+	/* About the command line, not the stage: the tool's name alone. */
+	fprintf(stderr, "%s: ", tool_progname());
 	va_start(ap, fmt);
-	vwarnx(fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-	    getprogname());
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+	    tool_progname());
 	exit(2);
 }
 
@@ -51,7 +65,7 @@ tool_option(struct pf_opts *o, int ch, const char *arg)
 	}
 	/* getopt_long has named the unknown option already. */
 	fprintf(stderr, "Try '%s --help' for more information.\n",
-	    getprogname());
+	    tool_progname());
 	exit(2);
 }
 
@@ -71,7 +85,7 @@ tool_options_done(struct pf_opts *o, void (*usage)(void), int argc,
 		    "This is free software: you are free to change and "
 		    "redistribute it.\n"
 		    "There is NO WARRANTY, to the extent permitted by law.\n",
-		    getprogname(), PACKAGE_VERSION, PF_COPYRIGHT_YEARS);
+		    tool_progname(), PACKAGE_VERSION, PF_COPYRIGHT_YEARS);
 		if (fflush(stdout) != 0 || ferror(stdout))
 			err(1, "stdout");
 		exit(0);
@@ -80,6 +94,24 @@ tool_options_done(struct pf_opts *o, void (*usage)(void), int argc,
 		tool_badusage("extra operand '%s'", argv[maxargs]);
 	if (pf_opts_check(o, &errstr) == -1)
 		tool_badusage("%s", errstr);
+	tool_name_messages(o);
+}
+
+/*
+ * From here on every message names the stage: warn(3), warnx(3) and
+ * err(3), through which lib/ prints too, start with the program name,
+ * which becomes "TOOL NAME" when --name was given.  getprogname() says
+ * the same from then on: tool_progname() keeps the tool's own name.
+ */
+static void
+tool_name_messages(const struct pf_opts *o)
+{
+	static char	 who[256];
+
+	if (o->name == NULL || *o->name == '\0')
+		return;
+	(void)snprintf(who, sizeof(who), "%s %s", tool_progname(), o->name);
+	program_invocation_short_name = who;
 }
 
 uint64_t

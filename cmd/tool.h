@@ -16,6 +16,8 @@
  * the short program name in argv[0] for getopt's own messages.
  */
 void	 tool_init(int, char *[]);
+/* The tool's name; messages say "TOOL NAME" once --name is known. */
+const char	*tool_progname(void);
 /* "prog: message", then "Try 'prog --help' ...", exit 2. */
 void	 tool_badusage(const char *, ...)
 	     __attribute__((noreturn, format(printf, 1, 2)));

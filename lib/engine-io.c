@@ -375,8 +375,9 @@ engine_tee_read(struct pf_engine *e, uint64_t now)
 	ssize_t			 n;
 	uint64_t		 recs;
 
-	n = pf_tee_look(e->tee, engine_looks(e) ? pol->record : NULL, pol->arg,
-	    e, now, &recs);
+	/* No further ahead than can leave: the counts move with the bytes. */
+	n = pf_tee_look(e->tee, pf_io_pipe_room(&e->out),
+	    engine_looks(e) ? pol->record : NULL, pol->arg, e, now, &recs);
 	if (n > 0) {
 		e->c.bytes_in += n;
 		e->c.records_in += recs;

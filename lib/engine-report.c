@@ -4,11 +4,14 @@
  * prints: state changes and the status file at every tick, the stats
  * line of SIGUSR1 and -v, and the exit protocol of pipeflow(7) (the
  * line of counts, the messages of the end, the re-raised signal).
- * Every message starts with the tool's name; the tool's own words for
- * its options come from struct pf_engine_conf.
+ * Every message goes through warnx(3), so that it starts with the
+ * program name, which the tool makes "TOOL NAME" when the stage has a
+ * --name; the tool's own words for its options come from struct
+ * pf_engine_conf.
  */
 #include "config.h"
 
+#include <err.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -33,11 +36,10 @@ engine_warn(struct pf_engine *e, const char *fmt, ...)
 {
 	va_list	ap;
 
-	fprintf(stderr, "%s: ", e->tool);
+	(void)e;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static double
@@ -149,9 +151,8 @@ engine_statsline(struct pf_engine *e, uint64_t now, const char *lead)
 	if (e->c.coalesced > 0)
 		snprintf(co, sizeof(co), "%llu coalesced, ",
 		    (unsigned long long)e->c.coalesced);
-	fprintf(stderr, "%s: %s%llu records in, %llu out, %llu dropped, "
-	    "%s%llu buffered; %s in, %s out in %s (%s/s); %s\n",
-	    e->tool, lead,
+	engine_warn(e, "%s%llu records in, %llu out, %llu dropped, "
+	    "%s%llu buffered; %s in, %s out in %s (%s/s); %s", lead,
 	    (unsigned long long)e->c.records_in,
 	    (unsigned long long)e->c.records_out,
 	    (unsigned long long)pf_counters_dropped(&e->c), co,
@@ -184,8 +185,8 @@ engine_counts(struct pf_engine *e)
 	if (e->c.coalesced > 0)
 		snprintf(co, sizeof(co), ", coalesced %llu",
 		    (unsigned long long)e->c.coalesced);
-	fprintf(stderr, "%s: records received %llu, delivered %llu, "
-	    "dropped %llu%s, pending %llu\n", e->tool,
+	engine_warn(e, "records received %llu, delivered %llu, "
+	    "dropped %llu%s, pending %llu",
 	    (unsigned long long)e->c.records_in,
 	    (unsigned long long)e->c.records_out,
 	    (unsigned long long)pf_counters_dropped(&e->c), co,

@@ -32,6 +32,7 @@
 #include <sys/statvfs.h>
 #include <sys/types.h>
 
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -217,11 +218,11 @@ sq_msg(struct pf_spillq *sq, const char *fmt, ...)
 {
 	va_list	ap;
 
-	fprintf(stderr, "%s: ", sq->conf.tool);
+	/* warnx(3): the program name, which names the stage (cmd/tool.c). */
+	(void)sq;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void
@@ -1671,7 +1672,7 @@ pf_spillq_open(const struct pf_spillq_conf *conf, int *code)
 
 	*code = 1;
 	if ((sq = calloc(1, sizeof(*sq))) == NULL) {
-		fprintf(stderr, "%s: %s\n", conf->tool, strerror(errno));
+		warn(NULL);
 		return (NULL);
 	}
 	sq->conf = *conf;

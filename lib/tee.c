@@ -16,6 +16,13 @@
  * Nothing is looked at twice and every byte is copied into memory once
  * (by reading the duplicate); only a record's unfinished start is copied
  * again, in and out.
+ *
+ * A record has left once its terminator has been spliced: the duplicate
+ * stays in buf until the next look, so the terminators of each piece
+ * spliced are counted there as it goes, and a slow reader sees the
+ * records out move with the bytes rather than a whole look at a time.
+ * A look is no longer than the caller asks (the room in the output), so
+ * that what is counted in does not run far ahead of what can leave.
  */
 #include "config.h"
 
@@ -28,6 +35,7 @@
 #include "tee.h"
 
 #define TEE_PIPE	(1 << 20)
+#define TEE_MIN_LOOK	(64 << 10)	/* a look is never shorter */
 
 struct pf_tee {
 	struct pf_io		*in;
@@ -40,6 +48,7 @@ struct pf_tee {
 	int			 used;		/* a tee worked */
 	char			*buf;		/* the duplicate, read back */
 	size_t			 bufsize;
+	size_t			 look;		/* ahead when looked at */
 	size_t			 ahead;		/* looked at, to splice */
 	size_t			 tail;		/* after it, to take */
 	char			*hold;		/* a record's start */
@@ -51,7 +60,7 @@ struct pf_tee {
 	size_t			 pend_size;
 	uint64_t		 recs;		/* records looked at */
 	uint64_t		 looked;	/* of them, handed to a hook */
-	uint64_t		 recs_out;	/* of them, not counted out */
+	uint64_t		 recs_out;	/* unterminated, not counted out */
 	uint64_t		 toolong;
 };
 
@@ -240,19 +249,18 @@ tee_scan(struct pf_tee *t, size_t n, pf_tee_fn *fn, void *arg,
 			q = memchr(p, t->term, end - p);
 			tee_look(t, fn, arg, e, p, q - p, now, 0);
 		}
-	t->ahead = good;
+	t->ahead = t->look = good;
 	if (toolong)
 		t->toolong = t->recs + nrec + 1;
 	else
 		t->tail = n - good;
 	t->recs += nrec;
-	t->recs_out += nrec;
 	*recs = nrec;
 }
 
 ssize_t
-pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, struct pf_engine *e,
-    uint64_t now, uint64_t *recs)
+pf_tee_look(struct pf_tee *t, size_t max, pf_tee_fn *fn, void *arg,
+    struct pf_engine *e, uint64_t now, uint64_t *recs)
 {
 #ifdef HAVE_SPLICE
 	ssize_t	n;
@@ -262,8 +270,12 @@ pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, struct pf_engine *e,
 		errno = EAGAIN;
 		return (-1);
 	}
+	if (max < TEE_MIN_LOOK)
+		max = TEE_MIN_LOOK;
+	if (max > t->bufsize)
+		max = t->bufsize;
 	for (;;) {
-		n = tee(t->in->fd, t->pw, t->bufsize, SPLICE_F_NONBLOCK);
+		n = tee(t->in->fd, t->pw, max, SPLICE_F_NONBLOCK);
 		if (n >= 0 || errno != EINTR)
 			break;
 	}
@@ -283,6 +295,7 @@ pf_tee_look(struct pf_tee *t, pf_tee_fn *fn, void *arg, struct pf_engine *e,
 	return (n);
 #else
 	(void)t;
+	(void)max;
 	(void)fn;
 	(void)arg;
 	(void)e;
@@ -314,6 +327,7 @@ pf_tee_move(struct pf_tee *t, uint64_t *bytes, uint64_t *recs)
 	ssize_t		n;
 
 	*bytes = *recs = 0;
+	/* A record's held start has no terminator: that is in buf. */
 	while (t->pend_off < t->pend_len) {
 		iov.iov_base = t->pend + t->pend_off;
 		iov.iov_len = t->pend_len - t->pend_off;
@@ -323,6 +337,9 @@ pf_tee_move(struct pf_tee *t, uint64_t *bytes, uint64_t *recs)
 		*bytes += n;
 	}
 	t->pend_off = t->pend_len = 0;
+	/* Only the last record, unterminated, is all in pend. */
+	*recs += t->recs_out;
+	t->recs_out = 0;
 	while (t->ahead > 0) {
 		n = pf_io_splice(t->in, t->out, t->ahead);
 		if (n == -1)
@@ -332,11 +349,11 @@ pf_tee_move(struct pf_tee *t, uint64_t *bytes, uint64_t *recs)
 			errno = EIO;
 			return (-1);
 		}
+		*recs += pf_frame_count(t->framing,
+		    t->buf + (t->look - t->ahead), (size_t)n);
 		t->ahead -= n;
 		*bytes += n;
 	}
-	*recs = t->recs_out;
-	t->recs_out = 0;
 	return (0);
 }
 

@@ -40,7 +40,9 @@ struct pf_tee	*pf_tee_new(struct pf_io *, struct pf_io *, enum pf_framing,
 void		 pf_tee_free(struct pf_tee *);
 
 /*
- * Look at what waits in the input: every whole record in it goes to fn
+ * Look at what waits in the input, at most max bytes (the room in the
+ * output; a look is never shorter than 64 KiB nor longer than the private
+ * pipe): every whole record in it goes to fn
  * (if not NULL, with arg and e, numbered from 1 in input order) with the
  * time now.  Returns the bytes looked at, with
  * *recs the records completed; 0 at end of input; -1 with errno: EAGAIN
@@ -49,7 +51,7 @@ void		 pf_tee_free(struct pf_tee *);
  * success: read and write instead).  A record longer than the bound
  * stops it: pf_tee_toolong() names it and nothing more is looked at.
  */
-ssize_t		 pf_tee_look(struct pf_tee *, pf_tee_fn *, void *,
+ssize_t		 pf_tee_look(struct pf_tee *, size_t, pf_tee_fn *, void *,
 		     struct pf_engine *, uint64_t, uint64_t *);
 /*
  * At the end of input: an unterminated last record is whole, goes to fn
@@ -58,9 +60,9 @@ ssize_t		 pf_tee_look(struct pf_tee *, pf_tee_fn *, void *,
 uint64_t	 pf_tee_end(struct pf_tee *, pf_tee_fn *, void *,
 		     struct pf_engine *, uint64_t);
 /*
- * Move what was looked at to the output.  Returns 0, with *bytes and
- * *recs what left (records counted once whole), or -1 with errno
- * (EAGAIN: the output is full).
+ * Move what was looked at to the output.  *bytes and *recs are what left
+ * (a record counts once its terminator has), also when it fails.  Returns
+ * 0 once all has left, or -1 with errno (EAGAIN: the output is full).
  */
 int		 pf_tee_move(struct pf_tee *, uint64_t *, uint64_t *);
 /*

@@ -82,8 +82,9 @@ for pol in drop-newest drop-oldest; do
 	is $? 0 "$pol: exit 0"
 	wait $p $c
 
-	# "bqueue: done: N records in, N out, N dropped, ..."
-	sum=$(awk '$2 == "done:" { print $3, $6, $8 }' "$T/err")
+	# "bqueue d: done: N records in, N out, N dropped, ..."
+	sum=$(awk '$1 == "bqueue" && $2 == "d:" && $3 == "done:" {
+	    print $4, $7, $9 }' "$T/err")
 	set -- $sum
 	is "${1:-}" "$n" "$pol: summary: $n records in"
 	[ $# -eq 3 ] && [ $(($2 + $3)) -eq "$n" ] && [ "$3" -gt 0 ]

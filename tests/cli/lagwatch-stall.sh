@@ -72,7 +72,7 @@ for n in s b iv; do
 	cmp -s "$T/in" "$T/$n.out"
 	ok $? "$n: data intact"
 	like "$(cat "$T/$n.err")" \
-	    "^lagwatch: stall: nothing delivered for [0-9.]+m?s while data waits" \
+	    "^lagwatch $n: stall: nothing delivered for [0-9.]+m?s while data waits" \
 	    "$n: -v reports the stall on stderr"
 	s=$(stalls "$T/$n.log")
 	[ -n "$s" ] && [ "$s" -ge 1 ]

@@ -74,7 +74,7 @@ is "$(grep -c '^0 ' "$T/dl")" 0 "no priority 0 record is in the dead letters"
 like "$(cat "$T/err")" "done: $nin records in, $nout out, $ndl dropped, 0 buffered" \
     "-v: received = delivered + dropped at exit"
 want=$(cut -c1 "$T/dl" | sort | uniq -c | awk '{ printf " p%d=%d", $2, $1 }')
-is "$(sed -n 's/^shed: shed by full: [0-9]*//p' "$T/err")" "$want" \
+is "$(sed -n 's/^shed s: shed by full: [0-9]*//p' "$T/err")" "$want" \
     "the exit summary counts by priority"
 if [ "$ndl" -gt 0 ]; then
 	is "$rc" 4 "--fail-on-drop: exit 4 after drops"

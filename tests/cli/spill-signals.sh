@@ -22,7 +22,7 @@ saturated() {
 }
 # counts FILE: "received delivered dropped pending" from the line of counts
 counts() {
-	sed -n 's/^spill: records received \([0-9]*\), delivered \([0-9]*\), dropped \([0-9]*\), pending \([0-9]*\)$/\1 \2 \3 \4/p' "$1"
+	sed -n 's/^spill\( s\)\{0,1\}: records received \([0-9]*\), delivered \([0-9]*\), dropped \([0-9]*\), pending \([0-9]*\)$/\2 \3 \4 \5/p' "$1"
 }
 # contiguous FILE FIRST LAST: FILE holds the numbers FIRST..LAST, one a
 # line, in order
@@ -81,7 +81,7 @@ for sig in TERM INT; do
 	# (what it had, and at most one more read, of 1M)
 	[ "$k" -ge "${got:-0}" ] && [ "$k" -le $((${got:-0} + 150000)) ]
 	ok $? "SIG$sig: $k records: the ${got:-?} received before the signal and no more"
-	like "$(grep '^spill: disk:' "$T/err")" '^spill: disk: [1-9][0-9.]*M written' \
+	like "$(grep '^spill s: disk:' "$T/err")" '^spill s: disk: [1-9][0-9.]*M written' \
 	    "SIG$sig: what was on disk was delivered too"
 	[ ! -e "$T/st/s.prom" ]
 	ok $? "SIG$sig: status file removed"

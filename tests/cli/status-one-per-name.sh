@@ -48,7 +48,7 @@ for prog in $PF_PROGRAMS; do
 		cat > "$T/rest"
 	} < "$T/in"
 	is "$(cat "$T/rc")" 1 "$prog --name dup while another runs: exit 1"
-	is "$(cat "$T/err")" "$prog: --name dup: in use by another stage" \
+	is "$(cat "$T/err")" "$prog dup: --name dup: in use by another stage" \
 	    "$prog: the message names the option and the name"
 	cmp -s "$T/in" "$T/rest"
 	ok $? "$prog: nothing read from its input"

@@ -88,6 +88,8 @@ struct run {
 	uint64_t	 look_recs;	/* from looks and pf_tee_end() */
 	uint64_t	 move_recs;
 	uint64_t	 move_bytes;
+	uint64_t	 term_at;	/* terminators counted up to here */
+	uint64_t	 terms;		/* in the input moved so far */
 	uint64_t	 looked;	/* bytes looked at */
 	size_t		 maxlook;
 	uint64_t	 ended;		/* what pf_tee_end() returned */
@@ -139,6 +141,7 @@ static void	 test_end(void);
 static void	 test_toolong(void);
 static void	 test_exact(void);
 static void	 test_nofn(void);
+static void	 test_bound(void);
 static void	 test_huge(enum pf_framing, pf_tee_fn *, int);
 static void	 test_random(enum pf_framing, enum chunking, pf_tee_fn *, int,
 		     enum bound);
@@ -353,7 +356,7 @@ look(struct run *r)
 	size_t		 i;
 
 	r->s.now++;
-	n = pf_tee_look(r->t, r->fn, &r->s, NULL, r->s.now, &recs);
+	n = pf_tee_look(r->t, SIZE_MAX, r->fn, &r->s, NULL, r->s.now, &recs);
 	if (n > 0) {
 		if (r->looked + n > r->s.len)
 			bad(r, "looked at %zd bytes past the input", n);
@@ -408,6 +411,17 @@ move(struct run *r, int full)
 		rc = pf_tee_move(r->t, &bytes, &recs);
 		r->move_bytes += bytes;
 		r->move_recs += recs;
+		/* Every record whose end has left is out, even on EAGAIN. */
+		for (; r->term_at < r->move_bytes && r->term_at < r->s.len;
+		    r->term_at++)
+			r->terms += r->s.data[r->term_at] == r->s.term;
+		if (r->move_recs != r->terms + (r->ended &&
+		    r->move_bytes == r->s.len && r->s.len > 0 &&
+		    r->s.data[r->s.len - 1] != r->s.term))
+			bad(r, "move: %llu records out after %llu bytes, "
+			    "%llu ended", (unsigned long long)r->move_recs,
+			    (unsigned long long)r->move_bytes,
+			    (unsigned long long)r->terms);
 		if (rc == 0) {
 			at = r->move_bytes;
 			if (pf_tee_pending(r->t) != 0)
@@ -423,7 +437,7 @@ move(struct run *r, int full)
 				    "see");
 			break;
 		}
-		if (errno != EAGAIN || recs != 0) {
+		if (errno != EAGAIN) {
 			bad(r, "move: %s, %llu records", strerror(errno),
 			    (unsigned long long)recs);
 			break;
@@ -478,7 +492,8 @@ step(struct run *r)
 	if (r->chaos && !r->eof && !pf_tee_ready(r->t) &&
 	    rnd_in(0, 7) == 0) {
 		/* Out of turn: nothing may be looked at. */
-		if (pf_tee_look(r->t, r->fn, &r->s, NULL, r->s.now, &recs) != -1 ||
+		if (pf_tee_look(r->t, SIZE_MAX, r->fn, &r->s, NULL, r->s.now,
+		    &recs) != -1 ||
 		    errno != EAGAIN || recs != 0 || r->s.nrec != nrec)
 			bad(r, "a look before the last one left");
 	}
@@ -574,7 +589,7 @@ look_again(struct run *r)
 	ssize_t		 n;
 
 	errno = 0;
-	n = pf_tee_look(r->t, r->fn, &r->s, NULL, r->s.now, &recs);
+	n = pf_tee_look(r->t, SIZE_MAX, r->fn, &r->s, NULL, r->s.now, &recs);
 	return (n == -1 && errno == EAGAIN && recs == 0 && r->s.nrec == nrec);
 }
 
@@ -774,7 +789,7 @@ test_errors(void)
 	r.in.fd = fd;
 	recs = 1;
 	errno = 0;
-	n = pf_tee_look(r.t, seen_fn, &r.s, NULL, 1, &recs);
+	n = pf_tee_look(r.t, SIZE_MAX, seen_fn, &r.s, NULL, 1, &recs);
 	ok(n == -1 && errno == EINVAL && recs == 0,
 	    "look: EINVAL when the input is no pipe");
 	run_close(&r);
@@ -796,7 +811,7 @@ test_errors(void)
 	r.in.fd = fd;
 	recs = 1;
 	errno = 0;
-	n = pf_tee_look(r.t, seen_fn, &r.s, NULL, 1, &recs);
+	n = pf_tee_look(r.t, SIZE_MAX, seen_fn, &r.s, NULL, 1, &recs);
 	ok(n == -1 && errno == EIO && recs == 0,
 	    "look: EIO, not EINVAL, after a look worked");
 	run_close(&r);
@@ -1181,6 +1196,55 @@ test_nofn(void)
 }
 
 /* A record longer than the private pipe, with a bound above it. */
+/*
+ * A look no longer than asked (never under 64 KiB), and records counted
+ * out as their terminators leave, piece by piece behind a full output.
+ */
+static void
+test_bound(void)
+{
+	static char	 in[256 << 10];
+	struct run	 r;
+	uint64_t	 bytes, recs, out = 0, outb = 0;
+	ssize_t		 n;
+	size_t		 i;
+	int		 moves = 0, steady = 1, rc;
+
+	for (i = 0; i < sizeof(in); i += 8)
+		memcpy(in + i, "1234567\n", 8);
+	if (run_open(&r, PF_FRAME_LINE, WIDE, seen_fn, in, sizeof(in),
+	    1 << 20, 16 << 10) == -1)
+		return;
+	put(&r, in, sizeof(in));
+	r.s.now = 1;
+	n = pf_tee_look(r.t, 0, seen_fn, &r.s, NULL, 1, &recs);
+	ok(n == 64 << 10 && recs == 8192,
+	    "bound: a look asked for 0 bytes takes 64 KiB (%zd, %llu)", n,
+	    (unsigned long long)recs);
+	/* A 16 KiB output: the look leaves in pieces. */
+	for (;;) {
+		rc = pf_tee_move(r.t, &bytes, &recs);
+		out += recs;
+		outb += bytes;
+		moves++;
+		if (out != outb / 8)
+			steady = 0;
+		if (rc == 0)
+			break;
+		if (errno != EAGAIN || drain(&r, 1) == 0)
+			break;
+	}
+	ok(rc == 0 && outb == 64 << 10 && out == 8192 && moves > 2,
+	    "bound: moved in %d pieces, every record counted once", moves);
+	ok(steady, "bound: records out move with the bytes, not per look");
+	n = pf_tee_look(r.t, 100000, seen_fn, &r.s, NULL, 1, &recs);
+	ok(n > 64 << 10 && n <= 100000 && recs == (uint64_t)n / 8,
+	    "bound: a look asked for 100000 bytes takes no more (%zd)", n);
+	ok(r.bad == 0 && r.s.bad == 0, "bound: no broken invariants (%d, %d)",
+	    r.bad, r.s.bad);
+	run_close(&r);
+}
+
 static void
 test_huge(enum pf_framing f, pf_tee_fn *fn, int unterm)
 {
@@ -1303,6 +1367,7 @@ main(void)
 	test_toolong();
 	test_exact();
 	test_nofn();
+	test_bound();
 	test_huge(PF_FRAME_LINE, seen_fn, 0);
 	test_huge(PF_FRAME_NUL, NULL, 1);
 	for (i = 0; i < 2; i++)

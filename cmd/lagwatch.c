@@ -349,8 +349,8 @@ lw_line(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 		lw_num(r[1], sizeof(r[1]), (double)c->records_out);
 		pf_format_size(b[1], sizeof(b[1]), c->bytes_out);
 		lw_num(r[2], sizeof(r[2]), (double)lw->no_time);
-		fprintf(lw->log, "%s %s: %s%s rec/s %s/s, %s rec %s in %s; "
-		    "wait in %.0f%% out %.0f%%; %s", tool_progname(), lw->stage,
+		fprintf(lw->log, "%s: %s%s rec/s %s/s, %s rec %s in %s; "
+		    "wait in %.0f%% out %.0f%%; %s", getprogname(),
 		    final ? "done: " : "", r[0], b[0], r[1], b[1], d,
 		    fi * 100, fo * 100, pf_state_name(c->state));
 		if (lw->has_field)
@@ -364,14 +364,14 @@ lw_line(struct lagwatch *lw, struct pf_engine *e, uint64_t now, int final)
 		fputc('\n', lw->log);
 		if (final) {
 			if (fo >= fi)
-				fprintf(lw->log, "%s %s: %s: blocked on output "
+				fprintf(lw->log, "%s: %s: blocked on output "
 				    "%.0f%% of the time (waiting for input "
-				    "%.0f%%)\n", tool_progname(), lw->stage, v,
+				    "%.0f%%)\n", getprogname(), v,
 				    fo * 100, fi * 100);
 			else
-				fprintf(lw->log, "%s %s: %s: waiting for input "
+				fprintf(lw->log, "%s: %s: waiting for input "
 				    "%.0f%% of the time (blocked on output "
-				    "%.0f%%)\n", tool_progname(), lw->stage, v,
+				    "%.0f%%)\n", getprogname(), v,
 				    fi * 100, fo * 100);
 		}
 		break;

@@ -55,7 +55,7 @@ for mode in "" -z --bytes; do
 	    stallpipe $((seed + 100)) 4096 2000 > "$T/out"
 	is "$(sum "$T/out")" "$want" "$m, --log: byte-exact under stalls"
 	is "$(wc -c < "$T/err" | tr -d ' ')" 0 "$m, --log: nothing on stderr"
-	grep -q 'lagwatch lagwatch: done: ' "$T/log"
+	grep -q 'lagwatch: done: ' "$T/log"
 	ok $? "$m, --log: the final report in the log"
 
 	# -o FILE, from a FILE operand.

@@ -96,7 +96,7 @@ ok $? "1s blocked then 1s waiting: elapsed $el"
 cmp -s "$T/in" "$T/half.out"
 ok $? "1s blocked then 1s waiting: data intact"
 like "$(tail -n 1 "$T/half.txt")" \
-    "^lagwatch lagwatch: (balanced|downstream-bound|upstream-bound): (blocked on output|waiting for input) [0-9]+% of the time \\((waiting for input|blocked on output) [0-9]+%\\)\$" \
+    "^lagwatch: (balanced|downstream-bound|upstream-bound): (blocked on output|waiting for input) [0-9]+% of the time \\((waiting for input|blocked on output) [0-9]+%\\)\$" \
     "text: the verdict is the last line"
 pct=$(tail -n 1 "$T/half.txt" | grep -Eo '[0-9]+%' | tr -d % | tr '\n' ' ')
 set -- $pct
@@ -104,7 +104,7 @@ set -- $pct
     [ "$2" -le 60 ]
 ok $? "text: both shares within 50% +- 10 ($pct)"
 like "$(tail -n 2 "$T/half.txt" | head -n 1)" \
-    "^lagwatch lagwatch: done: .* wait in [0-9]+% out [0-9]+%; [a-z]+" \
+    "^lagwatch: done: .* wait in [0-9]+% out [0-9]+%; [a-z]+" \
     "text: the final report before the verdict"
 
 # Both sides fast: no side holds it back for long.

@@ -378,8 +378,17 @@ shed_record(void *arg, struct pf_engine *e, const struct pf_record *r,
 		shed_watch(s, e, now);
 		if (s->full_since == 0)
 			s->full_since = now;
-		if (!shed_behind(s, now, wake))
+		/*
+		 * Not behind yet: a moment's wait is the reader's scheduling;
+		 * past HOLD_AFTER the buffer takes what comes, so that a
+		 * producer held back does not come in a burst when let go.
+		 */
+		if (!shed_behind(s, now, wake) &&
+		    now - s->full_since < HOLD_AFTER) {
+			if (*wake > s->full_since + HOLD_AFTER)
+				*wake = s->full_since + HOLD_AFTER;
 			return (PF_WAIT);
+		}
 	}
 	/* The engine puts the last, unterminated, behind all held. */
 	if (r->unterminated)

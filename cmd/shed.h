@@ -22,6 +22,7 @@
 /* Downstream is behind when its pipe has had less room for this long. */
 #define BEHIND		(100 * PF_MSEC)
 #define BEHIND_ROOM	(16 << 10)
+#define HOLD_AFTER	(10 * PF_MSEC)	/* queue full: the buffer takes */
 
 /* Why a record was shed; the names are the status file's labels. */
 enum { R_FULL, R_FOLLOW, R_AGE, R_STATE, NREASON };

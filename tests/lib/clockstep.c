@@ -82,10 +82,9 @@ gettimeofday(struct timeval *tv, void *tz)
 	(void)tz;
 	if (real_gettime(CLOCK_REALTIME, &ts) == -1)
 		return (-1);
-	if (tv != NULL) {
-		tv->tv_sec = ts.tv_sec + off;
-		tv->tv_usec = ts.tv_nsec / 1000;
-	}
+	/* glibc declares tv nonnull: no program may pass NULL here. */
+	tv->tv_sec = ts.tv_sec + off;
+	tv->tv_usec = ts.tv_nsec / 1000;
 	return (0);
 }
 
